@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Entry point of the `distillery` command. The sources are TypeScript and
+// run through tsx, so a checkout works straight after `npm ci` with no build.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/cli/main.ts');
