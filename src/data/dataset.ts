@@ -36,6 +36,19 @@ export interface DatasetStats {
   medianHistory: number;
   maxHistory: number;
   density: number;
+  /**
+   * Items that occur only as a test target (in no training sequence and as
+   * no validation target). They stay in the dataset; see `split.ts`.
+   */
+  testOnlyItems?: number;
+  /** Users dropped because fewer than 3 interactions remained. */
+  usersTooShort?: number;
+  /** Interactions removed by `minRating`. */
+  belowMinRating?: number;
+  /** Interactions removed by `maxHistory` truncation. */
+  truncatedInteractions?: number;
+  /** Items the source gave no title or genres for. */
+  itemsWithoutInfo?: number;
 }
 
 /** A loaded, filtered, re-indexed dataset. */

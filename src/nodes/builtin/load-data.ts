@@ -1,0 +1,275 @@
+/**
+ * The `load-data` node type: reads MovieLens or a generic interaction file,
+ * filters and re-indexes it, and writes the dataset artifact that training
+ * and evaluation nodes read (see `src/data/artifact.ts`).
+ */
+import path from 'node:path';
+import {
+  defineNodeType,
+  type DependencyPaths,
+  type NodeContext,
+} from '../node-type.js';
+import { DataError, quoteValue } from '../../data/errors.js';
+import { writeDataset } from '../../data/artifact.js';
+import {
+  loadDataset,
+  sourceFiles,
+  type DataSource,
+} from '../../data/load.js';
+import { namedDatasets, datasetNames } from '../../data/named-datasets.js';
+import { ensureNamedDataset } from '../../data/download.js';
+import type { ColumnMapping, ColumnRef } from '../../data/readers/delimited.js';
+import type { TextEncoding } from '../../data/decode.js';
+
+/** Parameters of `load-data`, as validated against the schema below. */
+export interface LoadDataParams {
+  dataset: 'ml-100k' | 'ml-latest-small' | 'file';
+  path: string;
+  format: 'delimited' | 'user-item';
+  delimiter: string;
+  header: boolean;
+  columns: Record<string, unknown>;
+  encoding: TextEncoding;
+  minRating: number;
+  minUserInteractions: number;
+  minItemInteractions: number;
+  maxHistory: number;
+  verifyChecksum: boolean;
+  sliceUsers: number;
+}
+
+const columnDescription = (role: string) =>
+  `Column of the ${role}: its header name, or its 1-based position.`;
+
+/** The `load-data` node type. */
+export const loadDataNodeType = defineNodeType<LoadDataParams>({
+  name: 'load-data',
+  version: '1',
+  description:
+    'Reads user-item interactions, orders, filters, re-indexes and splits ' +
+    'them (leave-one-out), with item titles and genres.',
+  module: import.meta.url,
+  output: 'dataset',
+  inputs: {},
+  params: {
+    dataset: {
+      type: 'enum',
+      values: [...datasetNames, 'file'],
+      default: 'ml-100k',
+      description:
+        'A named dataset, found under the data folder or downloaded from ' +
+        'GroupLens, or `file` for the file at `path`.',
+    },
+    path: {
+      type: 'string',
+      default: '',
+      description:
+        'With `dataset: file`: the interaction file, relative to the ' +
+        'pipeline file unless absolute.',
+    },
+    format: {
+      type: 'enum',
+      values: ['delimited', 'user-item'],
+      default: 'delimited',
+      description:
+        'With `dataset: file`: `delimited` columns mapped by `columns`, or ' +
+        '`user-item` lines of two blank-separated ids in time order.',
+    },
+    delimiter: {
+      type: 'string',
+      default: ',',
+      description:
+        'Field separator of a delimited file: one character, `\\t` or ' +
+        '`tab`, or `whitespace`.',
+    },
+    header: {
+      type: 'boolean',
+      default: true,
+      description: 'Whether the first line of a delimited file names columns.',
+    },
+    columns: {
+      type: 'object',
+      properties: {
+        user: { type: 'json', description: columnDescription('user id') },
+        item: { type: 'json', description: columnDescription('item id') },
+        timestamp: {
+          type: 'json',
+          description:
+            `${columnDescription('timestamp')} Without it, the file order ` +
+            'is the time order.',
+        },
+        rating: { type: 'json', description: columnDescription('rating') },
+      },
+      default: { user: 1, item: 2 },
+      description: 'Which columns of a delimited file hold what.',
+    },
+    encoding: {
+      type: 'enum',
+      values: ['utf-8', 'latin1'],
+      default: 'utf-8',
+      description:
+        'Text encoding of the file at `path` (named datasets set their own).',
+    },
+    minRating: {
+      type: 'number',
+      min: 0,
+      default: 0,
+      description:
+        'Keep interactions rated at least this. Default 0 keeps all, ' +
+        'treating ratings as implicit feedback.',
+    },
+    minUserInteractions: {
+      type: 'integer',
+      min: 0,
+      default: 5,
+      description:
+        'Drop users with fewer interactions, repeated with the item rule ' +
+        'until stable. Users need at least 3 for the split in any case.',
+    },
+    minItemInteractions: {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      description:
+        'Drop items with fewer interactions, repeated with the user rule ' +
+        'until stable. Default 0 keeps all items.',
+    },
+    maxHistory: {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      description:
+        "Keep only each user's latest N interactions, before the count " +
+        'filters. Default 0 keeps all.',
+    },
+    verifyChecksum: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Check named datasets against their pinned SHA-256. Set false to ' +
+        'use a modified copy.',
+    },
+    sliceUsers: {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      description:
+        'Keep only the first N users by original id, before any filter, ' +
+        'for small experiments. Default 0 keeps all.',
+    },
+  },
+
+  async fileDependencies(params, paths) {
+    const source = toSource(params, paths);
+    // A named dataset that is not yet under the data folder is downloaded
+    // here, so that the cache key covers the content of its files.
+    if (source.dataset !== 'file') {
+      await ensureNamedDataset(namedDatasets[source.dataset], source.dataDir, {
+        verifyChecksum: source.verifyChecksum,
+      });
+    }
+
+    return sourceFiles(source);
+  },
+
+  run: runLoadData,
+});
+
+async function runLoadData(context: NodeContext<LoadDataParams>) {
+  const { params, emit, signal } = context;
+  const source = toSource(params, context);
+  emit({ kind: 'progress', phase: 'reading' });
+  const dataset = await loadDataset(source, {
+    minRating: params.minRating,
+    minUserInteractions: params.minUserInteractions,
+    minItemInteractions: params.minItemInteractions,
+    maxHistory: params.maxHistory,
+    sliceUsers: params.sliceUsers,
+    signal,
+    log: (level, message) => emit({ kind: 'log', level, message }),
+  });
+  signal.throwIfAborted();
+
+  emit({ kind: 'progress', phase: 'writing' });
+  await writeDataset(context.outDir, dataset);
+  const { stats } = dataset;
+  emit({
+    kind: 'log',
+    level: 'info',
+    message:
+      `${stats.source}: ${stats.users} users, ${stats.items} items, ` +
+      `${stats.interactions} interactions of ${stats.rawInteractions} read.`,
+  });
+  return {
+    metrics: {
+      users: stats.users,
+      items: stats.items,
+      interactions: stats.interactions,
+      density: stats.density,
+    },
+    summary: { stats },
+  };
+}
+
+/** Turns validated params into a data source description. */
+export function toSource(
+  params: LoadDataParams,
+  paths: DependencyPaths,
+): DataSource {
+  if (params.dataset !== 'file') {
+    return {
+      dataset: params.dataset,
+      dataDir: paths.dataDir,
+      verifyChecksum: params.verifyChecksum,
+    };
+  }
+
+  if (params.path === '') {
+    throw new DataError(
+      'invalid-option',
+      '`path` is required with `dataset: file`. Set it to the interaction ' +
+        'file, relative to the pipeline file.',
+    );
+  }
+
+  return {
+    dataset: 'file',
+    path: path.resolve(paths.pipelineDir, params.path),
+    format: params.format,
+    delimiter: params.delimiter,
+    header: params.header,
+    columns: toColumns(params.columns),
+    encoding: params.encoding,
+  };
+}
+
+function toColumns(columns: Record<string, unknown>): ColumnMapping {
+  const mapping: Partial<ColumnMapping> = {};
+  for (const role of ['user', 'item', 'timestamp', 'rating'] as const) {
+    const value = columns[role];
+    if (value === undefined) {
+      if (role === 'user' || role === 'item') {
+        throw invalidColumn(role, value);
+      }
+
+      continue;
+    }
+
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw invalidColumn(role, value);
+    }
+
+    mapping[role] = value as ColumnRef;
+  }
+
+  return mapping as ColumnMapping;
+}
+
+function invalidColumn(role: string, value: unknown): DataError {
+  return new DataError(
+    'invalid-option',
+    `\`columns.${role}\` must be a column name or a 1-based column number; ` +
+      `received ${quoteValue(String(JSON.stringify(value)))}. Write for ` +
+      `example \`${role}: 1\` or \`${role}: userId\`.`,
+  );
+}
