@@ -1,0 +1,111 @@
+/**
+ * Writes the self-contained HTML report of runs: graph, metrics table,
+ * training curves and final-metric bar charts.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunRecord } from '../runner/run-record.js';
+import { compareVariants } from './compare.js';
+import { graphFromRecords } from './graph-svg.js';
+import { nodesTableHtml } from './html-tables.js';
+import { renderReportPage } from './html-page.js';
+import { loadVariantResults } from './load-runs.js';
+import { barCharts, curveCharts } from './report-charts.js';
+import type { VariantResult } from './types.js';
+
+/** Options of `writeReport`. */
+export interface WriteReportOptions {
+  /** Run records to report on; the latest result of each variant is used. */
+  records: readonly RunRecord[];
+  /** Folder of the artifact store. */
+  store: string;
+  /** HTML file to write; its folder is created. */
+  outFile: string;
+  /** Metric selectors for the table and bar charts; see `compareRuns`. */
+  metrics?: readonly string[];
+  /** Baseline row of the table; see `compareRuns`. */
+  baseline?: string;
+}
+
+/** Options of `writeVariantReport`. */
+export interface WriteVariantReportOptions {
+  variants: readonly VariantResult[];
+  outFile: string;
+  title: string;
+  /** Label and value pairs shown under the title. */
+  facts?: [string, string][];
+  metrics?: readonly string[];
+  baseline?: string;
+  /** Run records for the graph; without them the graph is left out. */
+  records?: readonly RunRecord[];
+}
+
+/** Counts and location of a written report. */
+export interface ReportSummary {
+  /** Absolute path of the HTML file. */
+  outFile: string;
+  /** Number of rows of the metrics table. */
+  rows: number;
+  /** Number of charts rendered (not counting the graph). */
+  charts: number;
+}
+
+/** Writes the report of the latest results of every variant in `records`. */
+export async function writeReport(
+  options: WriteReportOptions,
+): Promise<ReportSummary> {
+  const variants = await loadVariantResults(options.records, options.store);
+  const pipelines = [...new Set(options.records.map((r) => r.pipeline))];
+  return writeVariantReport({
+    variants,
+    outFile: options.outFile,
+    title: `Distillery report: ${pipelines.join(', ')}`,
+    facts: recordFacts(options.records, options.store),
+    metrics: options.metrics,
+    baseline: options.baseline,
+    records: options.records,
+  });
+}
+
+/** Writes the report of already loaded variant results. */
+export async function writeVariantReport(
+  options: WriteVariantReportOptions,
+): Promise<ReportSummary> {
+  const table = compareVariants(options.variants, {
+    metrics: options.metrics,
+    baseline: options.baseline,
+  });
+  const records = options.records ?? [];
+  table.pipelines = [...new Set(records.map((r) => r.pipeline))];
+  const curves = curveCharts(table, options.variants);
+  const bars = barCharts(table, options.variants);
+  const html = await renderReportPage({
+    title: options.title,
+    facts: options.facts ?? [],
+    graph: records.length > 0 ? graphFromRecords(records, options.variants) : null,
+    nodesTable: records.length > 0 ? nodesTableHtml(records) : '',
+    table,
+    curves,
+    bars,
+  });
+
+  const outFile = path.resolve(options.outFile);
+  await mkdir(path.dirname(outFile), { recursive: true });
+  await writeFile(outFile, html, 'utf8');
+  return { outFile, rows: table.rows.length, charts: curves.length + bars.length };
+}
+
+function recordFacts(
+  records: readonly RunRecord[],
+  store: string,
+): [string, string][] {
+  const facts: [string, string][] = [
+    ['runs', records.map((r) => `${r.id} (${r.status})`).join(', ')],
+    ['pipeline files', [...new Set(records.map((r) => r.pipelineFile))].join(', ')],
+    ['started', records.map((r) => r.startedAt).sort()[0] ?? ''],
+    ['store', path.resolve(store)],
+  ];
+  const engines = [...new Set(records.flatMap((r) => (r.engine ? [r.engine.backend] : [])))];
+  if (engines.length > 0) facts.push(['backend', engines.join(', ')]);
+  return facts;
+}

@@ -1,0 +1,159 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runReportCommand } from '../src/report/commands.js';
+import { createSweepStore, type FixtureStore } from './report-fixtures.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+let fixture: FixtureStore;
+let outDir: string;
+let reportFile: string;
+let html: string;
+
+beforeAll(async () => {
+  fixture = await createSweepStore();
+  outDir = await mkdtemp(path.join(tmpdir(), 'distillery-report-html-'));
+  reportFile = await runReportCommand({
+    target: fixture.pipelineFile,
+    store: fixture.store,
+    out: path.join(outDir, 'nested', 'report.html'),
+    baseline: 'init=random',
+  });
+  html = await readFile(reportFile, 'utf8');
+});
+
+afterAll(async () => {
+  await fixture.cleanup();
+  await rm(outDir, { recursive: true, force: true });
+});
+
+describe('report html file', () => {
+  it('is written where --out says', () => {
+    expect(reportFile).toBe(path.join(outDir, 'nested', 'report.html'));
+  });
+
+  it('needs no script or remote resource', () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link/i);
+    expect(html).not.toMatch(/\ssrc=/i);
+    expect(html).not.toMatch(/url\((?!#)/i);
+  });
+
+  it('contains the metrics table', () => {
+    expect(html).toContain('<table class="metrics">');
+    expect(html).toContain('0.2200 ± 0.0497');
+    expect(html).toContain('<strong>+0.1000*</strong>');
+    expect(html).toContain('run-a (succeeded)');
+  });
+
+  it('defaults the file into the store', async () => {
+    const file = await runReportCommand({
+      target: 'run-b',
+      store: fixture.store,
+    });
+    expect(file).toBe(
+      path.join(fixture.store, 'reports', 'teacher-init-sweep-run-b.html'),
+    );
+    expect((await stat(file)).size).toBeGreaterThan(1000);
+  });
+});
+
+const browserMissing = !existsSync(CHROMIUM);
+
+const browserSuite = browserMissing
+  ? `report in chromium (skipped: ${CHROMIUM} missing, apt-get install chromium)`
+  : 'report in headless chromium';
+
+describe.skipIf(browserMissing)(browserSuite, () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(pathToFileURL(reportFile).href);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders graph and four charts', async () => {
+    expect(await page.locator('svg.graph').count()).toBe(1);
+    expect(await page.locator('figure.chart > svg').count()).toBe(4);
+    const titles = await page.locator('figure.chart h3').allTextContents();
+    expect(titles).toEqual([
+      'Training loss per epoch',
+      'Validation NDCG@10 per epoch',
+      'Final test.hr@10',
+      'Final test.ndcg@10',
+    ]);
+  });
+
+  it('draws the chosen variants in the graph', async () => {
+    expect(await page.locator('svg.graph g.node').count()).toBe(6);
+    // data->student, data->teacher, student->teacher, teacher->refined,
+    // refined->distilled, and the three models into evaluate.
+    expect(await page.locator('svg.graph path.edge').count()).toBe(8);
+    const text = await page.locator('svg.graph').textContent();
+    expect(text).toContain('6 ran');
+  });
+
+  it('draws one line per trained artifact', async () => {
+    const chart = page.locator('figure.chart').nth(0);
+    const lines = chart.locator('.mark-line.role-mark path');
+    // 3 shared students, 6 refined teachers and 6 distilled students.
+    expect(await lines.count()).toBe(15);
+    for (const d of await lines.evaluateAll((els) => els.map((e) => e.getAttribute('d')))) {
+      expect(d).toMatch(/^M[\d.]+,[\d.]+L/);
+    }
+  });
+
+  it('draws bars with error bars', async () => {
+    for (const index of [2, 3]) {
+      const chart = page.locator('figure.chart').nth(index);
+      // Three models, two settings each.
+      const bars = chart.locator('.mark-rect.role-mark path');
+      const errorBars = chart.locator('.mark-rule.role-mark line');
+      expect(await bars.count()).toBe(6);
+      expect(await errorBars.count()).toBe(6);
+    }
+  });
+
+  it('gives every chart a visible size', async () => {
+    for (const svg of await page.locator('figure.chart > svg').all()) {
+      const box = await svg.boundingBox();
+      expect(box?.width).toBeGreaterThan(100);
+      expect(box?.height).toBeGreaterThan(100);
+    }
+  });
+
+  it('saves a screenshot', async () => {
+    const file = path.join(outDir, 'report.png');
+    await page.screenshot({ path: file, fullPage: true });
+    expect((await stat(file)).size).toBeGreaterThan(20_000);
+    if (process.env.DISTILLERY_REPORT_SCREENSHOT) {
+      await page.screenshot({
+        path: process.env.DISTILLERY_REPORT_SCREENSHOT,
+        fullPage: true,
+      });
+    }
+  });
+});
