@@ -1,0 +1,74 @@
+/**
+ * Functional building blocks of the transformer on tfjs-core: dense
+ * layers over the last axis, LayerNorm, activations and seeded dropout.
+ */
+import { tf } from '../engine/index.js';
+import type { Activation } from './config.js';
+
+/**
+ * LayerNorm epsilon. The official SASRec code uses 1e-8; float32 variance
+ * of a real hidden state is far above it, and an all-zero padding row
+ * normalises to the offset without dividing by zero.
+ */
+export const LAYER_NORM_EPSILON = 1e-8;
+
+/** Dense layer over the last axis: `[..., in]` to `[..., out]`. */
+export function dense(
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  bias?: tf.Tensor,
+): tf.Tensor {
+  const [inSize, outSize] = kernel.shape as [number, number];
+  const flat = tf.reshape(x, [-1, inSize]) as tf.Tensor2D;
+  let y = tf.matMul(flat, kernel as tf.Tensor2D);
+  if (bias) y = tf.add(y, bias);
+  return tf.reshape(y, [...x.shape.slice(0, -1), outSize]);
+}
+
+/** LayerNorm over the last axis with gain `gamma` and offset `beta`. */
+export function layerNorm(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+): tf.Tensor {
+  const axis = x.rank - 1;
+  const { mean, variance } = tf.moments(x, axis, true);
+  const normalised = tf.mul(
+    tf.sub(x, mean),
+    tf.rsqrt(tf.add(variance, LAYER_NORM_EPSILON)),
+  );
+  return tf.add(tf.mul(normalised, gamma), beta);
+}
+
+/** Applies the FFN activation. */
+export function activate(x: tf.Tensor, activation: Activation): tf.Tensor {
+  switch (activation) {
+    case 'relu':
+      return tf.relu(x);
+    case 'gelu':
+      return gelu(x);
+  }
+}
+
+// The tanh approximation of GELU; tfjs-core 4.22 has no GELU op.
+function gelu(x: tf.Tensor): tf.Tensor {
+  const cubic = tf.mul(tf.pow(x, 3), 0.044715);
+  const inner = tf.mul(tf.add(x, cubic), Math.sqrt(2 / Math.PI));
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
+}
+
+/**
+ * Source of dropout seeds. Training passes one backed by the run's
+ * generator so masks repeat exactly on resume; inference passes none.
+ */
+export type SeedSource = () => number;
+
+/** Applies dropout with a seed from `seeds`, or nothing when not training. */
+export function dropout(
+  x: tf.Tensor,
+  rate: number,
+  seeds: SeedSource | undefined,
+): tf.Tensor {
+  if (!seeds || rate === 0) return x;
+  return tf.dropout(x, rate, undefined, seeds());
+}

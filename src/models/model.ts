@@ -1,0 +1,230 @@
+/**
+ * The sequential recommender used for the student, the teacher and the
+ * distilled student: SASRec (Kang and McAuley, ICDM 2018) on tfjs-core,
+ * with an optional embedding head for the teacher.
+ *
+ * Blocks are pre-LN: x + Attention(LN(x)), then x + FFN(LN(x)). The
+ * official SASRec code adds the residual to the normalised query instead
+ * of to x; adding it to x makes a block whose residual branches output
+ * zero an exact identity, which function-preserving growth relies on.
+ */
+import { tf } from '../engine/index.js';
+import type { Recommender } from './recommender.js';
+import { attentionMask, selfAttention } from './attention.js';
+import {
+  configProblems,
+  describeConfig,
+  hasInputProjection,
+  type ModelConfig,
+} from './config.js';
+import {
+  activate,
+  dense,
+  dropout,
+  layerNorm,
+  type SeedSource,
+} from './layers.js';
+import { padHistories } from './sequences.js';
+import {
+  blockWeightNames,
+  createVariables,
+  initialValues,
+  WEIGHT,
+} from './weights.js';
+
+/** Histories scored per forward pass in `scoreAll`. */
+const SCORE_BATCH_SIZE = 256;
+
+/** A SASRec-style model: its config and its trainable variables. */
+export class SequentialModel implements Recommender {
+  readonly config: ModelConfig;
+  readonly variables: Map<string, tf.Variable>;
+
+  /** Builds a model from a config and a value for every weight. */
+  constructor(config: ModelConfig, values: Map<string, Float32Array>) {
+    const problems = configProblems(config);
+    if (problems.length > 0) {
+      throw new Error(`Invalid model config: ${problems.join(' ')}`);
+    }
+    this.config = config;
+    this.variables = createVariables(config, values);
+  }
+
+  /** Builds a model with weights drawn from `seed`. */
+  static create(config: ModelConfig, seed: number): SequentialModel {
+    return new SequentialModel(config, initialValues(config, seed));
+  }
+
+  get description(): string {
+    return describeConfig(this.config);
+  }
+
+  get numItems(): number {
+    return this.config.numItems;
+  }
+
+  get maxLength(): number {
+    return this.config.maxLength;
+  }
+
+  /** Returns the variable named `name`; throws when there is none. */
+  weight(name: string): tf.Variable {
+    const variable = this.variables.get(name);
+    if (!variable) {
+      throw new Error(
+        `Internal error: weight \`${name}\` does not exist in ` +
+          `${this.description}.`,
+      );
+    }
+    return variable;
+  }
+
+  /**
+   * Encodes item ids `[batch, seqLen]` (left-padded with 0) into hidden
+   * states `[batch, seqLen, hiddenSize]`. Padding positions come out as
+   * the final LayerNorm's offset and must be ignored by callers. Passing
+   * `seeds` turns dropout on.
+   */
+  encode(inputs: tf.Tensor2D, seeds?: SeedSource): tf.Tensor3D {
+    const { config } = this;
+    const [batch, seqLen] = inputs.shape;
+    // [batch, seqLen, 1]: 1 at items, 0 at padding.
+    const isItem = tf.reshape(tf.cast(tf.notEqual(inputs, 0), 'float32'), [
+      batch,
+      seqLen,
+      1,
+    ]);
+    const mask = attentionMask(inputs);
+
+    let x = this.embed(inputs);
+    x = tf.mul(dropout(x, config.dropout, seeds), isItem);
+    for (let i = 0; i < config.blocks; i++) {
+      x = tf.mul(this.block(i, x, mask, seeds), isItem);
+    }
+    return layerNorm(
+      x,
+      this.weight(WEIGHT.finalGamma),
+      this.weight(WEIGHT.finalBeta),
+    ) as tf.Tensor3D;
+  }
+
+  /**
+   * Maps hidden states `[..., hiddenSize]` into the item-embedding space
+   * `[..., embeddingSize]`: the identity for a tied head, the dense
+   * projection for an embedding head.
+   */
+  toItemSpace(hidden: tf.Tensor): tf.Tensor {
+    if (this.config.head === 'tied') return hidden;
+    return dense(
+      hidden,
+      this.weight(WEIGHT.headKernel),
+      this.weight(WEIGHT.headBias),
+    );
+  }
+
+  /** Item table that scores are dot products with, `[numItems + 1, e]`. */
+  outputTable(): tf.Tensor2D {
+    const name =
+      this.config.head === 'tied' ? WEIGHT.itemEmbedding : WEIGHT.outputItemEmbedding;
+    return this.weight(name) as tf.Tensor as tf.Tensor2D;
+  }
+
+  /**
+   * Scores every item after each history: `[histories.length, numItems +
+   * 1]`, with column 0 (padding) set to -Infinity. The caller disposes it.
+   */
+  scoreAll(histories: number[][]): tf.Tensor2D {
+    const parts: tf.Tensor2D[] = [];
+    for (let start = 0; start < histories.length; start += SCORE_BATCH_SIZE) {
+      const slice = histories.slice(start, start + SCORE_BATCH_SIZE);
+      parts.push(tf.tidy(() => this.scoreBatch(slice)));
+    }
+    if (parts.length === 1) return parts[0];
+    const all = tf.concat(parts, 0);
+    tf.dispose(parts);
+    return all;
+  }
+
+  /** Frees every variable. */
+  dispose(): void {
+    for (const variable of this.variables.values()) variable.dispose();
+  }
+
+  private scoreBatch(histories: number[][]): tf.Tensor2D {
+    const padded = padHistories(histories, this.config.maxLength);
+    const inputs = tf.tensor2d(padded, [histories.length, this.maxLength], 'int32');
+    const hidden = this.encode(inputs);
+    // [batch, e]: the state at the last position predicts the next item.
+    const last = tf.reshape(
+      tf.slice(hidden, [0, this.maxLength - 1, 0], [-1, 1, -1]),
+      [histories.length, -1],
+    );
+    const scores = tf.matMul(
+      this.toItemSpace(last) as tf.Tensor2D,
+      this.outputTable(),
+      false,
+      true,
+    );
+    const padding = tf.fill([histories.length, 1], -Infinity);
+    return tf.concat([padding, tf.slice(scores, [0, 1], [-1, -1])], 1) as tf.Tensor2D;
+  }
+
+  // Item embedding scaled by sqrt(embeddingSize) as in the reference code,
+  // projected to the hidden size when the widths differ, plus positions.
+  private embed(inputs: tf.Tensor2D): tf.Tensor {
+    const { config } = this;
+    let x = tf.mul(
+      tf.gather(this.weight(WEIGHT.itemEmbedding), inputs),
+      Math.sqrt(config.embeddingSize),
+    );
+    if (hasInputProjection(config)) {
+      x = dense(x, this.weight(WEIGHT.inputProjection));
+    }
+    const seqLen = inputs.shape[1];
+    const positions = tf.slice(
+      this.weight(WEIGHT.positionEmbedding),
+      [config.maxLength - seqLen, 0],
+      [seqLen, -1],
+    );
+    return tf.add(x, positions);
+  }
+
+  private block(
+    i: number,
+    x: tf.Tensor,
+    mask: tf.Tensor4D,
+    seeds: SeedSource | undefined,
+  ): tf.Tensor {
+    const { config } = this;
+    const n = blockWeightNames(i);
+    const w = (name: string) => this.weight(name);
+
+    const attended = selfAttention(
+      layerNorm(x, w(n.attentionGamma), w(n.attentionBeta)),
+      {
+        queryKernel: w(n.queryKernel),
+        queryBias: w(n.queryBias),
+        keyKernel: w(n.keyKernel),
+        keyBias: w(n.keyBias),
+        valueKernel: w(n.valueKernel),
+        valueBias: w(n.valueBias),
+        outputKernel: w(n.outputKernel),
+        outputBias: w(n.outputBias),
+      },
+      mask,
+      config.heads,
+      config.dropout,
+      seeds,
+    );
+    x = tf.add(x, dropout(attended, config.dropout, seeds));
+
+    const normalised = layerNorm(x, w(n.ffnGamma), w(n.ffnBeta));
+    const inner = dropout(
+      activate(dense(normalised, w(n.innerKernel), w(n.innerBias)), config.activation),
+      config.dropout,
+      seeds,
+    );
+    const outer = dense(inner, w(n.outerKernel), w(n.outerBias));
+    return tf.add(x, dropout(outer, config.dropout, seeds));
+  }
+}
