@@ -34,7 +34,10 @@ interface DatasetHeader {
 const int32Bytes = 4;
 
 /** Writes `dataset` into the existing folder `dir`. */
-export async function writeDataset(dir: string, dataset: Dataset): Promise<void> {
+export async function writeDataset(
+  dir: string,
+  dataset: Dataset,
+): Promise<void> {
   const header: DatasetHeader = {
     formatVersion: datasetFormatVersion,
     stats: dataset.stats,
@@ -58,7 +61,9 @@ export async function writeDataset(dir: string, dataset: Dataset): Promise<void>
 /** Reads a dataset that {@link writeDataset} wrote, checking its layout. */
 export async function readDataset(dir: string): Promise<Dataset> {
   const headerFile = path.join(dir, datasetFiles.header);
-  const header = JSON.parse(await readFile(headerFile, 'utf8')) as DatasetHeader;
+  const header = JSON.parse(
+    await readFile(headerFile, 'utf8'),
+  ) as DatasetHeader;
   if (header.formatVersion !== datasetFormatVersion) {
     throw new DataError(
       'invalid-artifact',
@@ -120,8 +125,11 @@ export function decodeSequences(
   const base = users + 1;
   const total = values >= base ? view.getInt32(users * int32Bytes, true) : -1;
   if (!Number.isInteger(values) || total < 0 || base + total !== values) {
-    throw invalidArtifact(file, `its size of ${bytes.byteLength} bytes ` +
-      `does not match ${users} users`);
+    throw invalidArtifact(
+      file,
+      `its size of ${bytes.byteLength} bytes ` +
+        `does not match ${users} users`,
+    );
   }
 
   const sequences: number[][] = [];
@@ -136,8 +144,10 @@ export function decodeSequences(
     for (let i = start; i < end; i++) {
       const item = view.getInt32((base + i) * int32Bytes, true);
       if (item < 1 || item > numItems) {
-        throw invalidArtifact(file, `item index ${item} is outside ` +
-          `1..${numItems}`);
+        throw invalidArtifact(
+          file,
+          `item index ${item} is outside ` + `1..${numItems}`,
+        );
       }
 
       sequence[i - start] = item;

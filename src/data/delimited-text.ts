@@ -51,7 +51,10 @@ export function* splitRecords(
     } else if (options.quoting === false || !raw.includes(quote)) {
       yield { fields: raw.split(delimiter), line };
     } else {
-      yield { fields: parseQuoted(text, raw, cursor, delimiter, options), line };
+      yield {
+        fields: parseQuoted(text, raw, cursor, delimiter, options),
+        line,
+      };
     }
   }
 }

@@ -74,7 +74,10 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-async function download(url: string, signal?: AbortSignal): Promise<Uint8Array> {
+async function download(
+  url: string,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(url, { signal });
@@ -156,7 +159,7 @@ async function writeEntries(
 
     const relative = name.slice(prefix.length + 1);
     const parts = relative.split('/');
-    if (parts.some((part) => part === '..' || part === '') ) {
+    if (parts.some((part) => part === '..' || part === '')) {
       continue;
     }
 

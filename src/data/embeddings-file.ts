@@ -140,7 +140,11 @@ function parseTsvLine(record: TextRecord, file: string): VectorLine {
     );
   }
 
-  const values = text.slice(tab + 1).trim().split(/\s+/).filter(Boolean);
+  const values = text
+    .slice(tab + 1)
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   return {
     id: text.slice(0, tab).trim(),
     vector: checkNumbers(values.map(Number), file, record.line, values),
@@ -183,7 +187,7 @@ function indexVectors(
         'dimension-mismatch',
         `The vector of item ${quoteValue(id)} has ${vector.length} ` +
           `values; expected ${dimension} (\`dimension\`). Set ` +
-          '`dimension` to the model\'s embedding size, or regenerate the ' +
+          "`dimension` to the model's embedding size, or regenerate the " +
           'file with one model.',
         { file, line, value: String(vector.length) },
       );

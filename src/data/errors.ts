@@ -72,7 +72,9 @@ function formatMessage(summary: string, details: DataErrorDetails): string {
   }
 
   const location =
-    details.line === undefined ? details.file : `${details.file}:${details.line}`;
+    details.line === undefined
+      ? details.file
+      : `${details.file}:${details.line}`;
   return `${location}: ${summary}`;
 }
 

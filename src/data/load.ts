@@ -94,5 +94,7 @@ export function sourceFiles(source: DataSource): string[] {
 }
 
 function sourceName(source: DataSource): string {
-  return source.dataset === 'file' ? path.basename(source.path) : source.dataset;
+  return source.dataset === 'file'
+    ? path.basename(source.path)
+    : source.dataset;
 }

@@ -21,7 +21,9 @@ export function sliceUsers(events: RawInteraction[], count: number): Kept {
     return { kept: events, removed: 0 };
   }
 
-  const users = new Set(sortIds(new Set(events.map((e) => e.user))).slice(0, count));
+  const users = new Set(
+    sortIds(new Set(events.map((e) => e.user))).slice(0, count),
+  );
   const kept = events.filter((event) => users.has(event.user));
   return { kept, removed: events.length - kept.length };
 }

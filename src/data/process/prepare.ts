@@ -94,20 +94,29 @@ function reportDrops(
   filter: CoreFilterResult,
 ): void {
   if (duplicates > 0) {
-    log('info', `Dropped ${duplicates} duplicate events (same user, item ` +
-      'and timestamp); the first in file order was kept.');
+    log(
+      'info',
+      `Dropped ${duplicates} duplicate events (same user, item ` +
+        'and timestamp); the first in file order was kept.',
+    );
   }
 
   if (filter.usersTooShort > 0) {
-    log('warn', `Dropped ${filter.usersTooShort} users with fewer than ` +
-      `${minSplitInteractions} interactions, too few for the ` +
-      'leave-one-out split (train, validation, test).');
+    log(
+      'warn',
+      `Dropped ${filter.usersTooShort} users with fewer than ` +
+        `${minSplitInteractions} interactions, too few for the ` +
+        'leave-one-out split (train, validation, test).',
+    );
   }
 
-  log('info', `Minimum-count filter: ${filter.usersFiltered} users, ` +
-    `${filter.itemsDropped} items and ${filter.interactionsDropped} ` +
-    `interactions removed in ${filter.passes} ` +
-    `pass${filter.passes === 1 ? "" : "es"}.`);
+  log(
+    'info',
+    `Minimum-count filter: ${filter.usersFiltered} users, ` +
+      `${filter.itemsDropped} items and ${filter.interactionsDropped} ` +
+      `interactions removed in ${filter.passes} ` +
+      `pass${filter.passes === 1 ? '' : 'es'}.`,
+  );
 }
 
 function checkUsersLeft(

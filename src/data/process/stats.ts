@@ -35,5 +35,7 @@ function median(sorted: number[]): number {
   }
 
   const middle = Math.floor(n / 2);
-  return n % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return n % 2 === 1
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
 }

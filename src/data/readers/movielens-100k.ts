@@ -62,11 +62,13 @@ async function readGenreNames(file: string): Promise<string[]> {
   for (const record of records) {
     requireExactFields(record, 2, file, 'name, index');
     const [name, index] = record.fields;
-    const position = Number(parseIntegerId(index, {
-      file,
-      record,
-      column: 'genre index',
-    }));
+    const position = Number(
+      parseIntegerId(index, {
+        file,
+        record,
+        column: 'genre index',
+      }),
+    );
     names[position] = name;
   }
 

@@ -7,11 +7,7 @@
 import path from 'node:path';
 import type { RawData, RawInteraction, RawItemInfo } from '../interactions.js';
 import { readRecordFile } from './records.js';
-import {
-  parseIntegerId,
-  parseRatingRecord,
-  requireFields,
-} from './fields.js';
+import { parseIntegerId, parseRatingRecord, requireFields } from './fields.js';
 import { DataError, quoteValue } from '../errors.js';
 import type { TextRecord } from '../delimited-text.js';
 import { parseTitleYear } from '../item-info.js';

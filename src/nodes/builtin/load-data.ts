@@ -11,11 +11,7 @@ import {
 } from '../node-type.js';
 import { DataError, quoteValue } from '../../data/errors.js';
 import { writeDataset } from '../../data/artifact.js';
-import {
-  loadDataset,
-  sourceFiles,
-  type DataSource,
-} from '../../data/load.js';
+import { loadDataset, sourceFiles, type DataSource } from '../../data/load.js';
 import { namedDatasets, datasetNames } from '../../data/named-datasets.js';
 import { ensureNamedDataset } from '../../data/download.js';
 import type { ColumnMapping, ColumnRef } from '../../data/readers/delimited.js';
