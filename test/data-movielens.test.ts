@@ -66,3 +66,22 @@ describe('real MovieLens-100K', () => {
     expect(dataset.stats.items).toBe(1008);
   });
 });
+
+describe('real ml-latest-small', () => {
+  it('has the published counts', async () => {
+    const dataset = await loadDataset({ dataset: 'ml-latest-small', dataDir });
+    // The README states 100836 ratings by 610 users; 9724 of its 9742
+    // movies are rated, and every user has at least 20 ratings.
+    expect(dataset.stats).toMatchObject({
+      rawInteractions: 100_836,
+      interactions: 100_836,
+      users: 610,
+      items: 9724,
+      duplicatesDropped: 0,
+      usersDropped: 0,
+    });
+    const item = dataset.items.find((entry) => entry.originalId === '11');
+    expect(item?.title).toBe('American President, The (1995)');
+    expect(item?.genres).toEqual(['Comedy', 'Drama', 'Romance']);
+  });
+});

@@ -59,7 +59,7 @@ describe('sortIds', () => {
     ]);
   });
 
-  it('sorts mixed ids by code point', () => {
+  it('sorts mixed ids by code unit', () => {
     expect(sortIds(['10', '9', 'a', 'B'])).toEqual(['10', '9', 'B', 'a']);
   });
 });

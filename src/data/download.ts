@@ -1,10 +1,10 @@
 /**
  * Finding a named dataset under the data folder, or downloading it from
- * its publisher: the zip is fetched into memory, its dataset folder is
- * extracted into a temporary folder next to the destination, the pinned
- * files are verified, and the folder is renamed into place. A rename within
- * one file system is atomic, so `<dataDir>/<name>/` is either absent or
- * complete.
+ * its publisher. A download is fetched into memory and its dataset folder
+ * is extracted into a temporary folder next to the destination. The pinned
+ * files are verified there, and then the folder is renamed into place. A
+ * rename within one file system is atomic, so `<dataDir>/<name>/` is either
+ * absent or complete.
  */
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';

@@ -4,7 +4,7 @@
  * the rendered message reads `file:line: what. Fix.`
  */
 
-/** Why loading data failed; a stable, machine-readable code. */
+/** Reason code of a data failure: stable and machine-readable. */
 export type DataErrorReason =
   | 'missing-file'
   | 'empty-file'

@@ -38,7 +38,7 @@ export interface FileSource {
   encoding: TextEncoding;
 }
 
-/** Where to load from. */
+/** Source of a dataset: a named dataset or a file. */
 export type DataSource = NamedSource | FileSource;
 
 /** Options of {@link loadDataset} besides the source. */
@@ -79,8 +79,8 @@ export async function readSource(
 }
 
 /**
- * The files `source` reads, without downloading or reading anything. For a
- * named dataset these are its pinned files under `dataDir`.
+ * Lists the files `source` reads, without downloading or reading anything.
+ * For a named dataset these are its pinned files under `dataDir`.
  */
 export function sourceFiles(source: DataSource): string[] {
   if (source.dataset === 'file') {

@@ -24,7 +24,7 @@ export interface NamedDataset {
   name: DatasetName;
   /** The publisher's zip archive. */
   url: string;
-  /** Folder inside the zip that holds the files, without a slash. */
+  /** Folder inside the zip that contains the files, without a slash. */
   archiveFolder: string;
   /** SHA-256 (hex) of each file the reader reads, by file name. */
   pins: Readonly<Record<string, string>>;

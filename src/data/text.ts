@@ -5,6 +5,7 @@
  */
 import type { ItemInfo } from './dataset.js';
 import { stripTitleYear } from './item-info.js';
+import { compareCodeUnits } from './process/ids.js';
 
 /** Token id of padding. */
 export const paddingToken = 0;
@@ -38,7 +39,7 @@ export function tokenizeTitle(title: string): string[] {
 /**
  * Builds the vocabulary of words that occur in at least `minCount` titles
  * (counting each title once). Ids start at 2, ordered by descending title
- * count and then by code point, so equal inputs give equal ids.
+ * count and then by UTF-16 code unit, so equal inputs give equal ids.
  */
 export function buildVocabulary(
   items: readonly ItemInfo[],
@@ -53,7 +54,7 @@ export function buildVocabulary(
 
   const words = [...counts]
     .filter(([, count]) => count >= minCount)
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a, x], [b, y]) => y - x || compareCodeUnits(a, b))
     .map(([word]) => word);
   const tokens = ['<pad>', '<unk>', ...words];
   return { tokens, ids: new Map(tokens.map((word, id) => [word, id])) };

@@ -13,14 +13,14 @@ export interface CoreFilterOptions {
   /** Items with fewer interactions are removed; 0 or 1 keeps all. */
   minItemInteractions: number;
   /**
-   * Fewest interactions a user needs for the leave-one-out split (3: one
+   * Minimum interactions a user needs for the leave-one-out split (3: one
    * to train on, one to validate, one to test). Users above the filter
    * minimum but below this one are counted apart, in `usersTooShort`.
    */
   minSplitInteractions: number;
 }
 
-/** What the filter removed. */
+/** Counts of what the filter removed. */
 export interface CoreFilterResult {
   /** Users removed by `minUserInteractions`. */
   usersFiltered: number;

@@ -3,9 +3,9 @@
 const digitsPattern = /^[0-9]+$/;
 
 /**
- * Sorts ids numerically when every id is a decimal integer and by code
- * point otherwise. Deciding once for the whole set keeps the order total
- * (mixing the two comparisons per pair is not transitive).
+ * Sorts ids numerically when every id is a decimal integer, and by UTF-16
+ * code unit otherwise. Deciding once for the whole set keeps the order
+ * total, because mixing the two comparisons per pair is not transitive.
  */
 export function sortIds(ids: Iterable<string>): string[] {
   const sorted = [...ids];
@@ -13,7 +13,16 @@ export function sortIds(ids: Iterable<string>): string[] {
     return sorted.sort(compareDecimal);
   }
 
-  return sorted.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return sorted.sort(compareCodeUnits);
+}
+
+/** Compares strings by UTF-16 code unit, independent of the locale. */
+export function compareCodeUnits(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+
+  return a < b ? -1 : 1;
 }
 
 // Compares decimal strings of any length without converting to numbers.
@@ -24,5 +33,5 @@ function compareDecimal(a: string, b: string): number {
     return x.length - y.length;
   }
 
-  return x < y ? -1 : x > y ? 1 : 0;
+  return compareCodeUnits(x, y);
 }

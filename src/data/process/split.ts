@@ -4,7 +4,7 @@
  * s[0..n-3] and test predicts s[n-1] from s[0..n-2].
  */
 
-/** Fewest interactions a user needs for the split. */
+/** Minimum number of interactions a user needs for the split. */
 export const minSplitInteractions = 3;
 
 /** One user's split. */

@@ -1,6 +1,6 @@
 /**
  * Reader of any delimited interaction file with a column mapping: which
- * column holds the user, the item and, optionally, the timestamp and the
+ * column contains the user, the item and, optionally, the timestamp and the
  * rating. Without a timestamp column the file order is the time order.
  */
 import type { RawData, RawInteraction } from '../interactions.js';
@@ -18,7 +18,7 @@ import { DataError, quoteValue } from '../errors.js';
 /** A column: its header name, or its 1-based position. */
 export type ColumnRef = string | number;
 
-/** Which columns hold what. */
+/** Column of each field of an interaction. */
 export interface ColumnMapping {
   user: ColumnRef;
   item: ColumnRef;

@@ -6,7 +6,7 @@ import { DataError, quoteValue } from '../errors.js';
 import type { TextRecord } from '../delimited-text.js';
 import type { RawInteraction } from '../interactions.js';
 
-/** Where a field came from, for error messages. */
+/** Location of a field in its file, for error messages. */
 export interface FieldSource {
   file: string;
   record: TextRecord;
