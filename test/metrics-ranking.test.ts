@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '../src/engine/index.js';
-import { exclusionMask, rankTargetsFull } from '../src/metrics/full-ranking.js';
-import { mulberry32 } from '../src/metrics/random.js';
+import { exclusionPenalty, rankTargetsFull } from '../src/metrics/full-ranking.js';
+import { Prng } from '../src/models/prng.js';
 import {
   averageMetrics,
   hitRatioAtK,
@@ -96,20 +96,20 @@ describe('metric values', () => {
 });
 
 /** Random scores on a coarse grid, so many ties occur. */
-function randomCase(random: () => number, numItems: number) {
+function randomCase(random: Prng, numItems: number) {
   const scores = Array.from({ length: numItems + 1 }, () =>
-    Math.round(random() * 8) / 8,
+    Math.round(random.nextFloat() * 8) / 8,
   );
-  const historyLength = Math.floor(random() * numItems * 0.6);
+  const historyLength = Math.floor(random.nextFloat() * numItems * 0.6);
   const history = Array.from(
     { length: historyLength },
-    () => 1 + Math.floor(random() * numItems),
+    () => 1 + Math.floor(random.nextFloat() * numItems),
   );
   // Half the targets are drawn from the history, to check they stay in.
   const target =
-    history.length > 0 && random() < 0.5
-      ? history[Math.floor(random() * history.length)]
-      : 1 + Math.floor(random() * numItems);
+    history.length > 0 && random.nextFloat() < 0.5
+      ? history[Math.floor(random.nextFloat() * history.length)]
+      : 1 + Math.floor(random.nextFloat() * numItems);
   return { scores, history, target };
 }
 
@@ -133,7 +133,7 @@ function rankRowsInTensors(rows: ScoreRow[]): Int32Array {
 
 describe('batched tensor ranking', () => {
   it('equals the JS rank on random scores', () => {
-    const random = mulberry32(11);
+    const random = new Prng(11);
     const numItems = 40;
     const rows = Array.from({ length: 64 }, () => randomCase(random, numItems));
     const before = tf.memory().numTensors;
@@ -153,23 +153,30 @@ describe('batched tensor ranking', () => {
       { scores: [0, Number.NaN, 1, 2, 3], history: [2], target: 1 },
       { scores: [0, -Infinity, 1, 2, 3], history: [2], target: 1 },
       { scores: [0, 5, Number.NaN, 2, 3], history: [], target: 3 },
+      { scores: [0, Infinity, 1, Infinity, 3], history: [1], target: 3 },
+      { scores: [0, Infinity, 1, Infinity, 3], history: [], target: 3 },
     ];
     const ranks = rankRowsInTensors(rows);
 
-    expect(Array.from(ranks)).toEqual([3, 3, 3]);
+    expect(Array.from(ranks)).toEqual([3, 3, 3, 1, 2]);
     expect(Array.from(ranks)).toEqual(
       rows.map((row) => rankOfTarget(row.scores, row.target, row.history)),
     );
   });
 
-  it('mask covers padding and history but not target', () => {
-    const mask = exclusionMask([[2, 3, 3], [1]], [3, 4], 5);
-    // Boolean tensors read back as 0 and 1.
-    expect(mask.arraySync()).toEqual([
-      [1, 0, 1, 0, 0],
-      [1, 1, 0, 0, 0],
+  it('penalty covers padding and history but not target', () => {
+    const { penalty, candidates } = exclusionPenalty(
+      [[2, 3, 3], [1]],
+      [3, 4],
+      5,
+    );
+    expect(penalty.arraySync()).toEqual([
+      [-Infinity, 0, -Infinity, 0, 0],
+      [-Infinity, -Infinity, 0, 0, 0],
     ]);
-    mask.dispose();
+    penalty.dispose();
+    // Row 0 excludes 0 and 2 of 5 columns; row 1 excludes 0 and 1.
+    expect(Array.from(candidates)).toEqual([3, 3]);
   });
 });
 
@@ -209,7 +216,7 @@ describe('sampled protocol', () => {
   });
 
   it('tensor rank equals JS rank', () => {
-    const random = mulberry32(5);
+    const random = new Prng(5);
     const numItems = 30;
     const rows = Array.from({ length: 20 }, (_, user) => ({
       user,

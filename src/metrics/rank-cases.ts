@@ -8,7 +8,7 @@ import { rankTargetsFull } from './full-ranking.js';
 import { rankTargetsSampled } from './sampled-ranking.js';
 import type { TestCase } from './test-cases.js';
 
-/** Which ranking protocols to run. */
+/** Ranking protocol: full ranking, the sampled protocol, or both. */
 export type EvaluationProtocol = 'full' | 'sampled' | 'both';
 
 /** Options of `rankCases`. */

@@ -7,9 +7,9 @@
  *   items of the user's input history, because recommending an item the
  *   user already consumed is not a useful prediction.
  * - The target is always a candidate, even when it also appears in the
- *   history (a re-consumed item). SASRec's reference code drops history
- *   items including such a target, which scores the case as a miss no
- *   matter what the model does; keeping it scores the model on it.
+ *   history (a re-consumed item). Masking every history item, as some
+ *   implementations do, would make such a case a miss whatever the model
+ *   scores. Keeping the target scores the model on it.
  * - Ties count against the target (pessimistic): rank = 1 + the number of
  *   other candidates scoring greater than or equal to the target. A model
  *   that scores everything equal therefore ranks the target last, not
@@ -18,7 +18,7 @@
  *   because every comparison with NaN is false.
  */
 
-/** Which ranking metrics to compute, and at which cut-offs. */
+/** Options of the ranking metrics. */
 export interface RankingMetricOptions {
   /** Cut-offs K of HR@K and NDCG@K, for example [10, 20]. */
   ks: readonly number[];

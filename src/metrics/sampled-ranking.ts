@@ -9,7 +9,7 @@
  * the target, as in full ranking, and a NaN target score ranks last.
  */
 import { tf } from '../engine/index.js';
-import { randomInt, streamRandom, type RandomSource } from './random.js';
+import { Prng } from '../models/prng.js';
 import type { TestCase } from './test-cases.js';
 
 /** Draws `count` distinct items of 1..numItems outside `excluded`. */
@@ -17,7 +17,7 @@ function drawDistinct(
   numItems: number,
   excluded: ReadonlySet<number>,
   count: number,
-  random: RandomSource,
+  random: Prng,
 ): number[] {
   const available = numItems - excluded.size;
   if (available <= 2 * count) {
@@ -29,7 +29,7 @@ function drawDistinct(
     }
     const taken = Math.min(count, pool.length);
     for (let i = 0; i < taken; i++) {
-      const j = randomInt(random, i, pool.length);
+      const j = i + random.nextInt(pool.length - i);
       [pool[i], pool[j]] = [pool[j], pool[i]];
     }
     return pool.slice(0, taken);
@@ -37,10 +37,20 @@ function drawDistinct(
 
   const chosen = new Set<number>();
   while (chosen.size < count) {
-    const item = randomInt(random, 1, numItems + 1);
+    const item = 1 + random.nextInt(numItems);
     if (!excluded.has(item)) chosen.add(item);
   }
   return [...chosen];
+}
+
+/**
+ * Derives the seed of one user's stream, so the negatives do not depend
+ * on batch size or case order and are the same for every model.
+ */
+function streamSeed(seed: number, user: number): number {
+  // The golden-ratio multiplier spreads seeds apart before the user index
+  // is mixed in; Prng's splitmix32 seeding decorrelates nearby results.
+  return (Math.imul(seed, 0x9e3779b1) ^ user) >>> 0;
 }
 
 /**
@@ -59,7 +69,7 @@ export function sampleNegatives(
     const excluded = new Set<number>(testCase.history);
     excluded.add(testCase.target);
     excluded.delete(0);
-    const random = streamRandom(seed, testCase.user);
+    const random = new Prng(streamSeed(seed, testCase.user));
     return drawDistinct(numItems, excluded, count, random);
   });
 }
@@ -106,7 +116,7 @@ export function rankTargetsSampled(
   });
 
   const ranks = tf.tidy(() => {
-    const targetIndices = tf.tensor2d(targets, [batch, 1], 'int32');
+    const targetIndices = tf.tensor2d([...targets], [batch, 1], 'int32');
     const targetScores = tf.gather(scores, targetIndices, 1, 1);
     const negativeIndices = tf.tensor2d(columns, [batch, width], 'int32');
     // [batch, width]: each row's scores at its own negatives.

@@ -1,7 +1,7 @@
 /**
  * Segments of the test cases, for the claims about cold-start items and
  * sparse users. A case can be in both `cold-item` and `sparse-user`;
- * `rest` holds the cases in neither.
+ * `rest` contains the cases in neither.
  */
 import type { TestCase } from './test-cases.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Dataset } from '../data/dataset.js';
 
-/** Which held-out item to predict. */
+/** Held-out item to predict: the last (`test`) or second-to-last. */
 export type EvaluationSplit = 'test' | 'valid';
 
 /** Shortest history that has a training part, a validation and a test item. */
