@@ -86,18 +86,31 @@ export const loadDataNodeType = defineNodeType<LoadDataParams>({
     columns: {
       type: 'object',
       properties: {
-        user: { type: 'json', description: columnDescription('user id') },
-        item: { type: 'json', description: columnDescription('item id') },
+        user: {
+          type: 'json',
+          default: 1,
+          description: columnDescription('user id'),
+        },
+        item: {
+          type: 'json',
+          default: 2,
+          description: columnDescription('item id'),
+        },
         timestamp: {
           type: 'json',
+          default: null,
           description:
-            `${columnDescription('timestamp')} Without it, the file order ` +
-            'is the time order.',
+            `${columnDescription('timestamp')} Default null: the file ` +
+            'order is the time order.',
         },
-        rating: { type: 'json', description: columnDescription('rating') },
+        rating: {
+          type: 'json',
+          default: null,
+          description: `${columnDescription('rating')} Default null: none.`,
+        },
       },
-      default: { user: 1, item: 2 },
-      description: 'Which columns of a delimited file hold what.',
+      default: { user: 1, item: 2, timestamp: null, rating: null },
+      description: 'Column of each field in a delimited file.',
     },
     encoding: {
       type: 'enum',
@@ -243,7 +256,7 @@ function toColumns(columns: Record<string, unknown>): ColumnMapping {
   const mapping: Partial<ColumnMapping> = {};
   for (const role of ['user', 'item', 'timestamp', 'rating'] as const) {
     const value = columns[role];
-    if (value === undefined) {
+    if (value === undefined || value === null) {
       if (role === 'user' || role === 'item') {
         throw invalidColumn(role, value);
       }
