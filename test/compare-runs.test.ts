@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCompareCommand } from '../src/report/commands.js';
@@ -7,6 +8,7 @@ import { resolveTarget } from '../src/report/targets.js';
 import {
   createSweepStore,
   REFINED_NDCG,
+  sweepPipeline,
   writeRun,
   type FixtureStore,
 } from './report-fixtures.js';
@@ -19,7 +21,7 @@ let table: CompareTable;
 
 beforeAll(async () => {
   fixture = await createSweepStore();
-  const records = await resolveTarget(fixture.pipelineFile, fixture.store);
+  const { records } = await resolveTarget(fixture.pipelineFile, fixture.store);
   table = await compareRuns(records, {
     store: fixture.store,
     baseline: 'init=random',
@@ -218,6 +220,38 @@ describe('compare command formats', () => {
     expect(error).toBeInstanceOf(ReportError);
     expect((error as ReportError).code).toBe(code);
     expect((error as ReportError).message).toMatch(message);
+  });
+});
+
+describe('compare of an edited pipeline', () => {
+  it('leaves out variants removed from the file', async () => {
+    await writeFile(fixture.pipelineFile, sweepPipeline([1, 2]));
+    try {
+      const json = await runCompareCommand({
+        target: fixture.pipelineFile,
+        store: fixture.store,
+        format: 'json',
+      });
+      const rows = (JSON.parse(json) as CompareTable).rows;
+      expect(rows.map((r) => r.params.seeds)).toEqual(['1,2', '1,2']);
+    } finally {
+      await writeFile(fixture.pipelineFile, sweepPipeline([1, 2, 3]));
+    }
+  });
+
+  it('keeps every variant of an invalid file', async () => {
+    await writeFile(fixture.pipelineFile, 'name: teacher-init-sweep\n');
+    try {
+      const json = await runCompareCommand({
+        target: fixture.pipelineFile,
+        store: fixture.store,
+        format: 'json',
+      });
+      const rows = (JSON.parse(json) as CompareTable).rows;
+      expect(rows.map((r) => r.params.seeds)).toEqual(['1,2,3', '1,2,3']);
+    } finally {
+      await writeFile(fixture.pipelineFile, sweepPipeline([1, 2, 3]));
+    }
   });
 });
 

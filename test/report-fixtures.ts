@@ -64,7 +64,7 @@ export async function createSweepStore(): Promise<FixtureStore> {
   const root = await mkdtemp(path.join(tmpdir(), 'distillery-report-'));
   const store = path.join(root, 'artifacts');
   const pipelineFile = path.join(root, 'teacher-init-sweep.yaml');
-  await writeFile(pipelineFile, 'name: teacher-init-sweep\n');
+  await writeFile(pipelineFile, sweepPipeline([1, 2, 3]));
 
   const all = SEEDS.flatMap((seed) => INITS.map((init) => ({ seed, init })));
   const stale = all.map((v) =>
@@ -79,6 +79,40 @@ export async function createSweepStore(): Promise<FixtureStore> {
   ]);
 
   return { store, pipelineFile, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** Returns the text of the sweep's pipeline file over the given seeds. */
+export function sweepPipeline(seeds: readonly number[]): string {
+  return [
+    'name: teacher-init-sweep',
+    'vars: { seed: 1 }',
+    'nodes:',
+    '  data: { type: load-data, params: { dataset: ml-100k } }',
+    '  student:',
+    '    type: pretrain-student',
+    '    params: { seed: "${vars.seed}", epochs: 4 }',
+    '    inputs: { dataset: data }',
+    '  teacher:',
+    '    type: init-teacher-from-student',
+    '    params: { init: embedding-head, seed: "${vars.seed}" }',
+    '    inputs: { student: student, dataset: data }',
+    '  refined:',
+    '    type: refine-teacher',
+    '    params: { epochs: 4 }',
+    '    inputs: { teacher: teacher, student: student, dataset: data }',
+    '  distilled:',
+    '    type: distill-back',
+    '    params: { epochs: 3 }',
+    '    inputs: { teacher: refined, student: student, dataset: data }',
+    '  evaluate:',
+    '    type: evaluate',
+    '    inputs: { dataset: data, models: [student, refined, distilled] }',
+    'variants:',
+    '  matrix:',
+    `    vars.seed: [${seeds.join(', ')}]`,
+    `    nodes.teacher.params.init: [${INITS.join(', ')}]`,
+    '',
+  ].join('\n');
 }
 
 /** Writes one run record and the artifacts of its nodes. */
@@ -199,8 +233,8 @@ async function writeArtifacts(
   await writeResult(store, keys.student, studentHistory(variant.seed));
   await writeResult(store, keys.refined, refinedHistory(isEmbedding));
   await writeResult(store, keys.distilled, [
-    { epoch: 1, loss: 4.1, validNdcg10: 0.07, elapsedS: 1 },
-    { epoch: 2, loss: 3.9, validNdcg10: 0.08, elapsedS: 2 },
+    epochRecord(1, 4.1, isEmbedding ? 0.07 : 0.06),
+    epochRecord(2, 3.9, isEmbedding ? 0.08 : 0.075),
   ]);
 
   const models = {
@@ -211,37 +245,57 @@ async function writeArtifacts(
   const gain = (values: number[]) =>
     USER_BASE.map((base, i) => base + (isEmbedding ? values[i] : 0));
   const perUser = {
-    student: { 'ndcg@10': USER_BASE, 'hr@10': [0, 1, 0, 1] },
-    refined: { 'ndcg@10': gain(REFINED_USER_GAIN), 'hr@10': isEmbedding ? [1, 1, 0, 1] : [0, 1, 0, 1] },
-    distilled: { 'ndcg@10': gain(DISTILLED_USER_GAIN), 'hr@10': [0, 1, 0, 1] },
+    student: { 'test.ndcg@10': USER_BASE, 'test.hr@10': [0, 1, 0, 1] },
+    refined: {
+      'test.ndcg@10': gain(REFINED_USER_GAIN),
+      'test.hr@10': isEmbedding ? [1, 1, 0, 1] : [0, 1, 0, 1],
+    },
+    distilled: {
+      'test.ndcg@10': gain(DISTILLED_USER_GAIN),
+      'test.hr@10': [0, 1, 0, 1],
+    },
   };
   const dir = path.join(store, 'objects', keys.evaluate);
   await mkdir(dir, { recursive: true });
+  // The fields of MetricsFile and PerUserFile that reports read, plus a
+  // segment count as `evaluate` writes it.
+  for (const values of Object.values(models)) {
+    Object.assign(values, { 'test.cases': 4 });
+  }
   await writeFile(
     path.join(dir, 'metrics.json'),
-    JSON.stringify({ models, segments: { sparseUsers: 2 }, pValues: {} }),
+    JSON.stringify({ formatVersion: 1, split: 'test', cases: 4, models }),
   );
-  await writeFile(path.join(dir, 'per-user.json'), JSON.stringify(perUser));
+  await writeFile(
+    path.join(dir, 'per-user.json'),
+    JSON.stringify({ formatVersion: 1, split: 'test', users: [0, 1, 2, 3], models: perUser }),
+  );
   await writeFile(path.join(dir, 'result.json'), JSON.stringify({ metrics: {} }));
 }
 
-function studentHistory(seed: number): object[] {
-  return [1, 2, 3, 4].map((epoch) => ({
+/** An epoch as `src/models/history.ts` records it: 2 s per epoch. */
+function epochRecord(epoch: number, loss: number, validNdcg10: number): object {
+  return {
     epoch,
-    loss: 6 - epoch * 0.5 + seed * 0.01,
-    validNdcg10: 0.02 * epoch + seed * 0.001,
-    elapsedS: epoch * 2,
-  }));
+    loss,
+    validHr10: 2 * validNdcg10,
+    validNdcg10,
+    trainSeconds: 2,
+    sequencesPerS: 400,
+  };
+}
+
+function studentHistory(seed: number): object[] {
+  return [1, 2, 3, 4].map((epoch) =>
+    epochRecord(epoch, 6 - epoch * 0.5 + seed * 0.01, 0.02 * epoch + seed * 0.001),
+  );
 }
 
 function refinedHistory(isEmbedding: boolean): object[] {
   const ndcg = isEmbedding ? [0.18, 0.21, 0.22, 0.22] : [0.04, 0.08, 0.11, 0.13];
-  return ndcg.map((value, i) => ({
-    epoch: i + 1,
-    loss: (isEmbedding ? 4 : 6) - i * 0.3,
-    validNdcg10: value,
-    elapsedS: (i + 1) * 3,
-  }));
+  return ndcg.map((value, i) =>
+    epochRecord(i + 1, (isEmbedding ? 4 : 6) - i * 0.3, value),
+  );
 }
 
 async function writeResult(store: string, key: string, history: object[]): Promise<void> {

@@ -121,8 +121,8 @@ describe.skipIf(browserMissing)(browserSuite, () => {
     const lines = chart.locator('.mark-line.role-mark path');
     // 3 shared students, 6 refined teachers and 6 distilled students.
     expect(await lines.count()).toBe(15);
-    for (const d of await lines.evaluateAll((els) => els.map((e) => e.getAttribute('d')))) {
-      expect(d).toMatch(/^M[\d.]+,[\d.]+L/);
+    for (const line of await lines.all()) {
+      expect(await line.getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+L/);
     }
   });
 

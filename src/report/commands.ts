@@ -2,6 +2,7 @@
  * The functions behind `distillery compare` and `distillery report`.
  */
 import path from 'node:path';
+import type { NodeTypeRegistry } from '../nodes/registry.js';
 import { compareRuns } from './compare.js';
 import { formatComparison } from './format.js';
 import { resolveTarget } from './targets.js';
@@ -21,6 +22,8 @@ export interface CompareCommandArgs {
   sort?: string;
   /** `--baseline` row label or variant name. Default: no differences. */
   baseline?: string;
+  /** Node types for loading the pipeline file. Default: the built-ins. */
+  registry?: NodeTypeRegistry;
 }
 
 /** Arguments of `distillery report`. */
@@ -38,6 +41,8 @@ export interface ReportCommandArgs {
   metrics?: readonly string[];
   /** `--baseline` for the table. */
   baseline?: string;
+  /** Node types for loading the pipeline file. Default: the built-ins. */
+  registry?: NodeTypeRegistry;
 }
 
 /**
@@ -45,9 +50,14 @@ export interface ReportCommandArgs {
  * returns the comparison as text in the requested format.
  */
 export async function runCompareCommand(args: CompareCommandArgs): Promise<string> {
-  const records = await resolveTarget(args.target, args.store);
+  const { records, variants } = await resolveTarget(
+    args.target,
+    args.store,
+    args.registry,
+  );
   const table = await compareRuns(records, {
     store: args.store,
+    variants,
     metrics: args.metrics,
     sort: args.sort,
     baseline: args.baseline,
@@ -60,7 +70,11 @@ export async function runCompareCommand(args: CompareCommandArgs): Promise<strin
  * given runs. Returns the absolute path of the written file.
  */
 export async function runReportCommand(args: ReportCommandArgs): Promise<string> {
-  const records = await resolveTarget(args.target, args.store);
+  const { records, variants } = await resolveTarget(
+    args.target,
+    args.store,
+    args.registry,
+  );
   const newest = [...records].sort((a, b) =>
     a.startedAt.localeCompare(b.startedAt),
   )[records.length - 1];
@@ -72,6 +86,7 @@ export async function runReportCommand(args: ReportCommandArgs): Promise<string>
     records,
     store: args.store,
     outFile,
+    variants,
     metrics: args.metrics,
     baseline: args.baseline,
   });

@@ -26,6 +26,8 @@ export const SEEDS_COLUMN = 'seeds';
 export interface CompareOptions {
   /** Store that contains the artifacts. Default: the first record's store. */
   store?: string;
+  /** Variants to include. Default: every variant of the records. */
+  variants?: readonly (string | null)[];
   /**
    * Metric selectors: `test.ndcg@10` (every model) or `model:metric`.
    * Default: `test.hr@10` and `test.ndcg@10` of every model.
@@ -85,7 +87,7 @@ export async function compareRuns(
   options: CompareOptions = {},
 ): Promise<CompareTable> {
   const store = options.store ?? records[0]?.store ?? '.';
-  const variants = await loadVariantResults(records, store);
+  const variants = await loadVariantResults(records, store, options.variants);
   const table = compareVariants(variants, options);
   table.pipelines = [...new Set(records.map((r) => r.pipeline))];
   return table;

@@ -7,7 +7,12 @@
  */
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  metricsFiles,
+  metricsFormatVersion,
+} from '../metrics/metrics-file.js';
 import type { NodeRecord, RunRecord } from '../runner/run-record.js';
+import { RESULT_FILE } from '../store/layout.js';
 import { ReportError } from './errors.js';
 import type {
   EvaluationResult,
@@ -16,7 +21,7 @@ import type {
   VariantResult,
 } from './types.js';
 
-/** Node type whose artifacts hold `metrics.json` and `per-user.json`. */
+/** Node type whose artifacts contain `metrics.json` and `per-user.json`. */
 export const EVALUATE_TYPE = 'evaluate';
 
 const FINISHED = new Set(['ran', 'cached']);
@@ -106,18 +111,20 @@ export async function runsOfPipeline(
  * For each variant the newest record in which all its evaluate nodes
  * finished (ran or cached) wins, so a sweep run in several parts, or re-run
  * for some variants only, still yields one row per variant.
- * Note: a variant removed from the pipeline file still appears while an
- * older record contains it. Pass run ids to compare specific runs.
+ * With `only`, variants outside that list are left out, such as variants
+ * since removed from the pipeline file.
  */
 export async function loadVariantResults(
   records: readonly RunRecord[],
   store: string,
+  only?: readonly (string | null)[],
 ): Promise<VariantResult[]> {
   const newestFirst = [...records].sort(byStartTime).reverse();
   const chosen = new Map<string, { record: RunRecord; variant: string | null }>();
   for (const record of newestFirst) {
     for (const variant of record.variants) {
       const name = variant ?? '';
+      if (only && !only.includes(variant)) continue;
       if (chosen.has(name) || !isEvaluated(record, variant)) continue;
       chosen.set(name, { record, variant });
     }
@@ -152,7 +159,7 @@ export async function readEvaluation(
   dir: string,
   node: string,
 ): Promise<EvaluationResult> {
-  const metricsFile = path.join(dir, 'metrics.json');
+  const metricsFile = path.join(dir, metricsFiles.metrics);
   const metricsText = await readOptionalText(metricsFile);
   if (metricsText === undefined) {
     throw new ReportError(
@@ -162,15 +169,15 @@ export async function readEvaluation(
     );
   }
 
-  const perUserFile = path.join(dir, 'per-user.json');
+  const perUserFile = path.join(dir, metricsFiles.perUser);
   const perUserText = await readOptionalText(perUserFile);
   return {
     node,
-    metrics: parseModelMetrics(parseJson(metricsText, metricsFile)),
+    metrics: parseModelMetrics(parseJson(metricsText, metricsFile), metricsFile),
     perUser:
       perUserText === undefined
         ? {}
-        : parsePerUser(parseJson(perUserText, perUserFile)),
+        : parsePerUser(parseJson(perUserText, perUserFile), perUserFile),
   };
 }
 
@@ -181,7 +188,7 @@ export async function readEvaluation(
 export async function readHistory(
   dir: string,
 ): Promise<HistoryPoint[] | undefined> {
-  const file = path.join(dir, 'result.json');
+  const file = path.join(dir, RESULT_FILE);
   const text = await readOptionalText(file);
   if (text === undefined) return undefined;
   return historyFromSummary(parseJson(text, file));
@@ -199,37 +206,39 @@ export function historyFromSummary(
     ? result.summary
     : result;
   if (!isObject(summary) || !Array.isArray(summary.history)) return undefined;
-  const points = summary.history.filter(isObject).flatMap(toHistoryPoint);
+  const points = toHistoryPoints(summary.history.filter(isObject));
   return points.length > 0 ? points : undefined;
 }
 
 /**
- * Parses the model metrics of `metrics.json`: either `{ models: {...} }` or
- * the map of model name to metrics at the top level. Non-numeric entries
- * (segment counts by name, p-value tables) are left out.
+ * Returns the model metrics of a parsed `metrics.json` (`MetricsFile`):
+ * model name, then metric name, then value, including the `.cases` counts.
+ * Throws `INVALID_ARTIFACT` when `models` is missing or the file has
+ * another format version.
  */
 export function parseModelMetrics(
   json: unknown,
+  file: string,
 ): Record<string, Record<string, number>> {
-  const models = isObject(json) && isObject(json.models) ? json.models : json;
+  const models = modelsOf(json, file);
   const result: Record<string, Record<string, number>> = {};
-  if (!isObject(models)) return result;
   for (const [model, values] of Object.entries(models)) {
-    if (!isObject(values)) continue;
-    const numeric = numericEntries(values);
-    if (Object.keys(numeric).length > 0) result[model] = numeric;
+    if (isObject(values)) result[model] = numericEntries(values);
   }
 
   return result;
 }
 
-/** Parses `per-user.json`: model name to metric name to a number array. */
+/**
+ * Returns the per-user vectors of a parsed `per-user.json`
+ * (`PerUserFile`): model name, then metric name, then one value per user.
+ */
 export function parsePerUser(
   json: unknown,
+  file: string,
 ): Record<string, Record<string, number[]>> {
-  const models = isObject(json) && isObject(json.models) ? json.models : json;
+  const models = modelsOf(json, file);
   const result: Record<string, Record<string, number[]>> = {};
-  if (!isObject(models)) return result;
   for (const [model, values] of Object.entries(models)) {
     if (!isObject(values)) continue;
     const vectors: Record<string, number[]> = {};
@@ -240,6 +249,28 @@ export function parsePerUser(
   }
 
   return result;
+}
+
+function modelsOf(json: unknown, file: string): Record<string, unknown> {
+  if (!isObject(json) || !isObject(json.models)) {
+    throw new ReportError(
+      'INVALID_ARTIFACT',
+      `Metrics file ${file} is invalid: expected an object with ` +
+        '`models`. Re-run the evaluate node with `distillery run --force`.',
+    );
+  }
+
+  if (json.formatVersion !== metricsFormatVersion) {
+    throw new ReportError(
+      'INVALID_ARTIFACT',
+      `Metrics file ${file} has format version ` +
+        `${String(json.formatVersion)}, but this Distillery reads version ` +
+        `${metricsFormatVersion}. Re-run the evaluate node with ` +
+        '`distillery run --force`.',
+    );
+  }
+
+  return json.models;
 }
 
 async function loadVariant(
@@ -301,13 +332,27 @@ function variantOrder(records: readonly RunRecord[]): string[] {
   return order;
 }
 
-function toHistoryPoint(entry: Record<string, unknown>): HistoryPoint[] {
-  if (typeof entry.epoch !== 'number') return [];
-  const point: HistoryPoint = { epoch: entry.epoch };
-  if (isFiniteNumber(entry.loss)) point.loss = entry.loss;
-  if (isFiniteNumber(entry.validNdcg10)) point.validNdcg10 = entry.validNdcg10;
-  if (isFiniteNumber(entry.elapsedS)) point.elapsedS = entry.elapsedS;
-  return [point];
+/**
+ * Converts the epoch records of a summary (`EpochRecord` of
+ * `src/models/history.ts`) to history points. `elapsedS` is taken as
+ * written, or else summed from the epochs' `trainSeconds`.
+ */
+function toHistoryPoints(entries: Record<string, unknown>[]): HistoryPoint[] {
+  const points: HistoryPoint[] = [];
+  let trainedS = 0;
+  for (const entry of entries) {
+    if (typeof entry.epoch !== 'number') continue;
+    const point: HistoryPoint = { epoch: entry.epoch };
+    if (isFiniteNumber(entry.loss)) point.loss = entry.loss;
+    if (isFiniteNumber(entry.validNdcg10)) point.validNdcg10 = entry.validNdcg10;
+    if (isFiniteNumber(entry.validHr10)) point.validHr10 = entry.validHr10;
+    if (isFiniteNumber(entry.trainSeconds)) trainedS += entry.trainSeconds;
+    if (isFiniteNumber(entry.elapsedS)) point.elapsedS = entry.elapsedS;
+    else if (isFiniteNumber(entry.trainSeconds)) point.elapsedS = trainedS;
+    points.push(point);
+  }
+
+  return points;
 }
 
 function parseRunRecord(text: string, file: string): RunRecord {

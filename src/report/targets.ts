@@ -3,10 +3,24 @@
  * ids) to run records.
  */
 import { stat } from 'node:fs/promises';
+import { createRegistry, type NodeTypeRegistry } from '../nodes/registry.js';
 import type { RunRecord } from '../runner/run-record.js';
+import { PipelineError } from '../spec/pipeline-error.js';
+import { loadPipeline } from '../spec/load.js';
 import { readRunRecord, runsOfPipeline } from './load-runs.js';
 
 const PIPELINE_EXTENSION = /\.ya?ml$/i;
+
+/** The runs a target names, and the variants to take from them. */
+export interface ResolvedTarget {
+  records: RunRecord[];
+  /**
+   * Variants the pipeline file declares now (`[null]` without variants),
+   * so variants removed from the file are left out; `undefined` for run
+   * ids, or when the file no longer loads.
+   */
+  variants?: (string | null)[];
+}
 
 /**
  * Returns the run records a target names: every run of a pipeline file
@@ -20,21 +34,44 @@ const PIPELINE_EXTENSION = /\.ya?ml$/i;
 export async function resolveTarget(
   target: string | readonly string[],
   store: string,
-): Promise<RunRecord[]> {
+  registry?: NodeTypeRegistry,
+): Promise<ResolvedTarget> {
   const parts = (typeof target === 'string' ? [target] : [...target])
     .flatMap((t) => t.split(','))
     .map((t) => t.trim())
     .filter((t) => t !== '');
   const records: RunRecord[] = [];
+  let variants: (string | null)[] | undefined;
   for (const part of parts) {
-    if (await isPipelineFile(part)) {
-      records.push(...(await runsOfPipeline(store, part)));
-    } else {
+    if (!(await isPipelineFile(part))) {
       records.push(await readRunRecord(store, part));
+      continue;
     }
+
+    records.push(...(await runsOfPipeline(store, part)));
+    const declared = await declaredVariants(part, registry);
+    if (declared) variants = [...(variants ?? []), ...declared];
   }
 
-  return records;
+  return { records, variants };
+}
+
+/**
+ * Returns the variant names a pipeline file declares, or `undefined` when
+ * it does not load. A file that was edited into an invalid state must not
+ * stop `compare` from showing the runs it already has.
+ */
+async function declaredVariants(
+  file: string,
+  registry: NodeTypeRegistry = createRegistry(),
+): Promise<(string | null)[] | undefined> {
+  try {
+    const spec = await loadPipeline(file, { registry });
+    return spec.variants.length > 0 ? spec.variants.map((v) => v.name) : [null];
+  } catch (error) {
+    if (error instanceof PipelineError) return undefined;
+    throw error;
+  }
 }
 
 async function isPipelineFile(target: string): Promise<boolean> {

@@ -25,7 +25,9 @@ export interface HistoryPoint {
   loss?: number;
   /** Validation NDCG@10 after the epoch. */
   validNdcg10?: number;
-  /** Seconds since training started, at the end of the epoch. */
+  /** Validation HR@10 after the epoch. */
+  validHr10?: number;
+  /** Training seconds from the first epoch to the end of this one. */
   elapsedS?: number;
 }
 

@@ -21,6 +21,8 @@ export interface WriteReportOptions {
   store: string;
   /** HTML file to write; its folder is created. */
   outFile: string;
+  /** Variants to include. Default: every variant of the records. */
+  variants?: readonly (string | null)[];
   /** Metric selectors for the table and bar charts; see `compareRuns`. */
   metrics?: readonly string[];
   /** Baseline row of the table; see `compareRuns`. */
@@ -54,7 +56,11 @@ export interface ReportSummary {
 export async function writeReport(
   options: WriteReportOptions,
 ): Promise<ReportSummary> {
-  const variants = await loadVariantResults(options.records, options.store);
+  const variants = await loadVariantResults(
+    options.records,
+    options.store,
+    options.variants,
+  );
   const pipelines = [...new Set(options.records.map((r) => r.pipeline))];
   return writeVariantReport({
     variants,
