@@ -1,6 +1,6 @@
 /**
  * The metrics table of an `evaluate` node: model name, then metric name,
- * then value. docs/events.md describes the two forms a node may return.
+ * then value, read from the node's flat `metrics` (`<model>.<metric>`).
  */
 
 /** Metric name to value, by model name. */
@@ -10,39 +10,37 @@ export type MetricsTable = Record<string, Record<string, number>>;
 export const EVALUATE_TYPE = 'evaluate';
 
 /**
- * Reads the table from an evaluate node's result: `summary.metrics` when
- * it is an object of per-model objects of numbers, else the flat
- * `metrics` whose names have the form `model/metric`.
+ * Splits an evaluate node's flat metrics into a table. Names have the form
+ * `<model>.<metric>`; when `summary.models` lists the model names, each
+ * name is split after the longest model prefix (model names may contain
+ * dots), else at the first dot. Names without a model part are left out.
  */
 export function metricsTable(
   summary: Record<string, unknown>,
   metrics: Record<string, number>,
 ): MetricsTable {
-  const nested = summary.metrics;
-  if (isTable(nested)) return nested;
-
+  const models = modelNames(summary);
   const table: MetricsTable = {};
   for (const [name, value] of Object.entries(metrics)) {
-    const slash = name.indexOf('/');
-    if (slash <= 0) continue;
+    const model = models.find((item) => name.startsWith(`${item}.`)) ?? firstPart(name);
+    if (model === undefined) continue;
 
-    const model = name.slice(0, slash);
     table[model] ??= {};
-    table[model][name.slice(slash + 1)] = value;
+    table[model][name.slice(model.length + 1)] = value;
   }
 
   return table;
 }
 
-function isTable(value: unknown): value is MetricsTable {
-  if (!isObject(value) || Object.keys(value).length === 0) return false;
-  return Object.values(value).every(
-    (row) =>
-      isObject(row) &&
-      Object.values(row).every((cell) => typeof cell === 'number'),
-  );
+function modelNames(summary: Record<string, unknown>): string[] {
+  const models = summary.models;
+  if (!Array.isArray(models)) return [];
+
+  const names = models.filter((item): item is string => typeof item === 'string');
+  return names.sort((a, b) => b.length - a.length);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function firstPart(name: string): string | undefined {
+  const dot = name.indexOf('.');
+  return dot > 0 ? name.slice(0, dot) : undefined;
 }
