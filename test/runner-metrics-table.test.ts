@@ -25,3 +25,50 @@ describe('metricsTable', () => {
     });
   });
 });
+
+describe('run metrics', () => {
+  it('collects the tables of evaluate nodes, cached or not', async () => {
+    const { RunnerRig } = await import('./fixtures/runner-rig.js');
+    const { fakeEvaluate } = await import('./fixtures/fake-evaluate.js');
+    const rig = await RunnerRig.create([fakeEvaluate]);
+    try {
+      const expected = {
+        eval: {
+          student: { 'ndcg@10': 0.25, 'hr@10': 0.5 },
+          'most-popular': { 'ndcg@10': 0.125 },
+        },
+      };
+      const first = await rig.run([{ name: 'eval', type: 'evaluate' }]);
+      expect(first.metrics).toEqual(expected);
+      const finished = rig.events.find((event) => event.kind === 'run-finished');
+      expect(finished).toMatchObject({ metrics: expected });
+
+      const second = await rig.run([{ name: 'eval', type: 'evaluate' }]);
+      expect(second.counts.cached).toBe(1);
+      expect(second.metrics).toEqual(expected);
+    } finally {
+      await rig.cleanup();
+    }
+  });
+});
+
+describe('formatMetricsTables', () => {
+  it('puts models in rows and metrics in columns', async () => {
+    const { formatMetricsTables } = await import('../src/cli/metrics-output.js');
+    const text = formatMetricsTables({
+      eval: {
+        student: { 'ndcg@10': 0.25, 'hr@10': 0.5 },
+        'most-popular': { 'ndcg@10': 0.125 },
+      },
+    });
+    expect(text).toBe(
+      [
+        'metrics of eval',
+        'model         ndcg@10   hr@10',
+        '------------  -------  ------',
+        'student        0.2500  0.5000',
+        'most-popular   0.1250       -',
+      ].join('\n'),
+    );
+  });
+});

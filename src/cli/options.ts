@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { NodeType } from '../nodes/node-type.js';
-import { createRegistry, type NodeTypeRegistry } from '../nodes/registry.js';
+import type { NodeTypeRegistry } from '../nodes/registry.js';
 import { loadPipeline, resolvePipeline, type ResolvedPipeline } from '../spec/index.js';
 import { DEFAULT_STORE_DIR, Store } from '../store/index.js';
 import { CliError } from './cli-error.js';
@@ -73,6 +73,9 @@ export function resolveDataDir(options: { dataDir?: string }): string {
 
 /** Builds the registry: built-ins plus the `--node-types` modules' types. */
 export async function loadRegistry(modules: string[]): Promise<NodeTypeRegistry> {
+  // Imported on demand: the built-ins load TensorFlow.js, which commands
+  // such as `runs` and `show` do not need.
+  const { createRegistry } = await import('../nodes/registry.js');
   const extra: NodeType[] = [];
   for (const module of modules) extra.push(...(await importNodeTypes(module)));
   return createRegistry(extra);
