@@ -109,26 +109,32 @@ describe('distillery run', () => {
     expect(validate(event)).toBe(false);
   });
 
-  it('stops on SIGINT, exits 130 and records the run as cancelled', async () => {
+  it('stops on Ctrl-C, exits 130 and records the run as cancelled', async () => {
     const barrier = join(dir, 'barrier');
     const file = await writePipeline(
       dir,
       `name: stuck\nnodes:\n  wait:\n    type: fake-barrier\n    params: { barrier: ${barrier}, name: wait, expect: 2 }\n`,
     );
-    const child = distillery(dir, ['run', file, '--ui', 'plain', '--node-types', FAKE_TYPES]);
+    // A process group of its own, so the signal reaches the CLI and its
+    // workers together, as Ctrl-C in a terminal does.
+    const child = distillery(dir, ['run', file, '--ui', 'plain', '--node-types', FAKE_TYPES], {
+      detached: true,
+    });
     const deadline = Date.now() + 60_000;
     while (!(await readdir(barrier).catch(() => [])).includes('wait.arrived')) {
       if (Date.now() > deadline) throw new Error('the node never started');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 
-    child.kill('SIGINT');
+    process.kill(-child.pid!, 'SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(130);
     expect(result.stdout).toMatch(/^stopping Stopping: cancelling 1 running node/m);
     const record = await latestRecord();
     expect(record.status).toBe('cancelled');
     expect(record.nodes.wait.status).toBe('cancelled');
+    // The worker ignored the group's SIGINT and stopped through its signal.
+    expect(await readdir(barrier)).toContain('wait.cancelled');
     expect(await readdir(join(dir, 'artifacts', 'objects'))).toEqual([]);
     expect(await readdir(join(dir, 'artifacts', 'tmp'))).toEqual([]);
   });

@@ -23,6 +23,10 @@ const controller = new AbortController();
 let engine: WorkerEngineInfo | undefined;
 
 process.on('disconnect', () => process.exit(EXIT_NO_CHANNEL));
+// Ctrl-C in a terminal signals the whole process group. The runner decides
+// how its nodes stop (a `cancel` message, then SIGKILL), so the worker
+// ignores SIGINT instead of dying before it can save a checkpoint.
+process.on('SIGINT', () => undefined);
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'cancel') cancel();
   if (message.type === 'run') void runRequest(message.request);
