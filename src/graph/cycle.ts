@@ -5,9 +5,9 @@
 import type { AbstractGraph } from 'graphology-types';
 
 /**
- * Returns the node keys of one cycle, in edge order (each node feeds the
- * next, the last feeds the first), starting at the earliest node in
- * insertion order; null when the graph is acyclic.
+ * Returns the node keys of one cycle in edge order: each node feeds the
+ * next, and the last feeds the first. The cycle starts at its earliest
+ * node in insertion order. Returns null when the graph is acyclic.
  */
 export function findCycle(graph: AbstractGraph): string[] | null {
   return findCycles(graph)[0] ?? null;
@@ -20,7 +20,9 @@ export function findCycles(graph: AbstractGraph): string[][] {
 
   for (const component of stronglyConnectedComponents(graph)) {
     const members = new Set(component);
-    const start = component.reduce((a, b) => (order.get(a)! <= order.get(b)! ? a : b));
+    const start = component.reduce((a, b) =>
+      order.get(a)! <= order.get(b)! ? a : b,
+    );
     const isCycle = component.length > 1 || graph.hasDirectedEdge(start, start);
     if (isCycle) cycles.push(shortestCycleThrough(graph, start, members));
   }
@@ -49,10 +51,16 @@ function shortestCycleThrough(
     }
   }
 
-  throw new Error(`Internal error: no cycle through \`${start}\` in its component.`);
+  throw new Error(
+    `Internal error: no cycle through \`${start}\` in its component.`,
+  );
 }
 
-function pathTo(previous: Map<string, string>, last: string, start: string): string[] {
+function pathTo(
+  previous: Map<string, string>,
+  last: string,
+  start: string,
+): string[] {
   const path = [last];
   while (path[0] !== start) path.unshift(previous.get(path[0])!);
   return path;
@@ -92,7 +100,10 @@ function stronglyConnectedComponents(graph: AbstractGraph): string[][] {
         const neighbor = frame.neighbors[frame.next++];
         if (!index.has(neighbor)) visit(neighbor);
         else if (onStack.has(neighbor)) {
-          lowLink.set(frame.node, Math.min(lowLink.get(frame.node)!, index.get(neighbor)!));
+          lowLink.set(
+            frame.node,
+            Math.min(lowLink.get(frame.node)!, index.get(neighbor)!),
+          );
         }
         continue;
       }
@@ -100,7 +111,10 @@ function stronglyConnectedComponents(graph: AbstractGraph): string[][] {
       work.pop();
       const parent = work[work.length - 1];
       if (parent) {
-        lowLink.set(parent.node, Math.min(lowLink.get(parent.node)!, lowLink.get(frame.node)!));
+        lowLink.set(
+          parent.node,
+          Math.min(lowLink.get(parent.node)!, lowLink.get(frame.node)!),
+        );
       }
 
       if (lowLink.get(frame.node) === index.get(frame.node)) {

@@ -35,9 +35,16 @@ export function buildGraph(pipeline: ResolvedPipeline): PlanGraph {
   return graph;
 }
 
-function addInputEdge(graph: PlanGraph, source: string, target: string, input: string): void {
+function addInputEdge(
+  graph: PlanGraph,
+  source: string,
+  target: string,
+  input: string,
+): void {
   if (!graph.hasNode(source)) {
-    throw new Error(`Internal error: node \`${target}\` reads \`${source}\`, which is not planned.`);
+    throw new Error(
+      `Internal error: node \`${target}\` reads \`${source}\`, which is not planned.`,
+    );
   }
 
   if (graph.hasDirectedEdge(source, target)) {

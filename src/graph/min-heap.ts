@@ -33,7 +33,8 @@ export class MinHeap {
       const left = 2 * index + 1;
       if (left >= items.length) break;
       const right = left + 1;
-      const child = right < items.length && items[right] < items[left] ? right : left;
+      const child =
+        right < items.length && items[right] < items[left] ? right : left;
       if (items[child] >= last) break;
       items[index] = items[child];
       index = child;

@@ -11,7 +11,9 @@ import { MinHeap } from './min-heap.js';
 export function topologicalOrder(graph: AbstractGraph): string[] {
   const nodes = graph.nodes();
   const position = new Map(nodes.map((node, index) => [node, index]));
-  const waiting = new Map(nodes.map((node) => [node, graph.inNeighbors(node).length]));
+  const waiting = new Map(
+    nodes.map((node) => [node, graph.inNeighbors(node).length]),
+  );
   const ready = new MinHeap();
   const order: string[] = [];
 
@@ -31,7 +33,9 @@ export function topologicalOrder(graph: AbstractGraph): string[] {
   }
 
   if (order.length !== nodes.length) {
-    throw new Error('Internal error: the plan graph has a cycle; validation should have rejected it.');
+    throw new Error(
+      'Internal error: the plan graph has a cycle; validation should have rejected it.',
+    );
   }
 
   return order;
@@ -45,7 +49,9 @@ export function nodeDepths(graph: AbstractGraph): Map<string, number> {
   const depths = new Map<string, number>();
 
   for (const node of topologicalOrder(graph)) {
-    const upstream = graph.inNeighbors(node).map((neighbor) => depths.get(neighbor)!);
+    const upstream = graph
+      .inNeighbors(node)
+      .map((neighbor) => depths.get(neighbor)!);
     depths.set(node, upstream.length === 0 ? 0 : Math.max(...upstream) + 1);
   }
 

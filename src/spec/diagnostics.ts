@@ -73,7 +73,13 @@ export function diagnostic(
   message: string,
   extra: Partial<Pick<Diagnostic, 'related' | 'expected' | 'received'>> = {},
 ): Diagnostic {
-  return { reason, message, location, related: extra.related ?? [], ...pick(extra) };
+  return {
+    reason,
+    message,
+    location,
+    related: extra.related ?? [],
+    ...pick(extra),
+  };
 }
 
 function pick(

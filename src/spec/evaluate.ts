@@ -21,6 +21,8 @@ export interface LoadedState {
   sets: Override[];
   variants: VariantDraft[];
   sources: SourceSet;
+  /** The base evaluation and the registry it used, reused by resolving. */
+  base?: { evaluation: Evaluation; registry: NodeTypeRegistry };
 }
 
 /** One evaluated tree and its validation. */
@@ -34,6 +36,8 @@ export function evaluateVariant(
   variant: VariantDraft | null,
   registry: NodeTypeRegistry,
 ): Evaluation {
+  if (variant === null && state.base?.registry === registry)
+    return state.base.evaluation;
   const withVariant = applyOverrides(state.root, variant?.overrides ?? []);
   const withSets = applyOverrides(withVariant, state.sets) as MapNode;
   const interpolated = interpolateTree(withSets, state.sources);
@@ -64,7 +68,9 @@ export function mergeVariantDiagnostics(
   }
 
   return [...merged.values()].map(({ item, variants }) =>
-    variants.length === perVariant.length ? item : { ...item, message: `${item.message} (${variantList(variants)})` },
+    variants.length === perVariant.length
+      ? item
+      : { ...item, message: `${item.message} (${variantList(variants)})` },
   );
 }
 

@@ -12,6 +12,9 @@ import { didYouMean, listNames } from './suggest.js';
 import type { ScalarNode, TreeNode } from './tree.js';
 import type { SourceLocation } from './types.js';
 
+/** Input name and artifact kind that match any name or kind. */
+const ANY = '*';
+
 /** A checked reference from an input to its upstream node. */
 export interface InputEdge {
   upstream: string;
@@ -41,14 +44,24 @@ export function resolveInputs(
   const result: InputsResult = { inputs: {}, edges: [], diagnostics: [] };
 
   for (const entry of draft.inputs?.entries.values() ?? []) {
-    const spec = type.inputs[entry.key];
+    // A type may declare `*` to accept input names it does not list.
+    const spec = type.inputs[entry.key] ?? type.inputs[ANY];
 
     if (spec === undefined) {
-      result.diagnostics.push(unknownInput(draft, type, entry.key, entry.keyLocation));
+      result.diagnostics.push(
+        unknownInput(draft, type, entry.key, entry.keyLocation),
+      );
       continue;
     }
 
-    const names = readReferences(draft, entry.key, spec, entry.value, context, result);
+    const names = readReferences(
+      draft,
+      entry.key,
+      spec,
+      entry.value,
+      context,
+      result,
+    );
     if (names !== undefined) result.inputs[entry.key] = names;
   }
 
@@ -84,7 +97,12 @@ function readReferences(
 
   if (value.kind === 'list' && !spec.multiple) {
     result.diagnostics.push(
-      valueDiagnostic('input-not-multiple', value, `${label} takes one node, not a list: name a single node.`, 'one node name'),
+      valueDiagnostic(
+        'input-not-multiple',
+        value,
+        `${label} takes one node, not a list: name a single node.`,
+        'one node name',
+      ),
     );
     return undefined;
   }
@@ -98,7 +116,12 @@ function readReferences(
 
     if (names.includes(name)) {
       result.diagnostics.push(
-        valueDiagnostic('duplicate-node-ref', item, `${label} lists node \`${name}\` twice: remove one.`, 'distinct node names'),
+        valueDiagnostic(
+          'duplicate-node-ref',
+          item,
+          `${label} lists node \`${name}\` twice: remove one.`,
+          'distinct node names',
+        ),
       );
       continue;
     }
@@ -110,10 +133,22 @@ function readReferences(
   return spec.multiple ? names : names[0];
 }
 
-function readReference(label: string, item: TreeNode, result: InputsResult): string | undefined {
+function readReference(
+  label: string,
+  item: TreeNode,
+  result: InputsResult,
+): string | undefined {
   if (item.kind === 'scalar' && item.unresolved) return undefined;
-  if (item.kind === 'scalar' && typeof item.value === 'string') return item.value;
-  result.diagnostics.push(valueDiagnostic('wrong-type', item, `${label} must name a node.`, 'a node name'));
+  if (item.kind === 'scalar' && typeof item.value === 'string')
+    return item.value;
+  result.diagnostics.push(
+    valueDiagnostic(
+      'wrong-type',
+      item,
+      `${label} must name a node.`,
+      'a node name',
+    ),
+  );
   return undefined;
 }
 
@@ -129,31 +164,61 @@ function checkUpstream(
 
   if (upstream === undefined) {
     const message = `${label} refers to node \`${name}\`, which does not exist.${didYouMean(name, context.drafts.keys())}`;
-    result.diagnostics.push(valueDiagnostic('unknown-node-ref', item, message, 'the name of a node in this file'));
+    result.diagnostics.push(
+      valueDiagnostic(
+        'unknown-node-ref',
+        item,
+        message,
+        'the name of a node in this file',
+      ),
+    );
     return;
   }
 
   result.edges.push({ upstream: name, location: item.location });
-  const producer = upstream.type === undefined ? undefined : context.registry.get(upstream.type);
+  const producer =
+    upstream.type === undefined
+      ? undefined
+      : context.registry.get(upstream.type);
   const kinds = typeof spec.kind === 'string' ? [spec.kind] : spec.kind;
-  if (producer === undefined || kinds.includes(producer.output)) return;
+  if (
+    producer === undefined ||
+    kinds.includes(ANY) ||
+    kinds.includes(producer.output)
+  )
+    return;
 
   const message =
     `${label} needs ${kinds.length === 1 ? 'a' : 'one of the kinds'} ${listNames(kinds)} artifact, but node ` +
     `\`${name}\` (type \`${producer.name}\`) produces \`${producer.output}\`.`;
-  const diagnosticWithNote = valueDiagnostic('input-kind-mismatch', item, message, `a node producing ${listNames(kinds)}`);
+  const diagnosticWithNote = valueDiagnostic(
+    'input-kind-mismatch',
+    item,
+    message,
+    `a node producing ${listNames(kinds)}`,
+  );
   diagnosticWithNote.received = `\`${name}\`, which produces \`${producer.output}\``;
-  diagnosticWithNote.related.push({ message: `node \`${name}\` is defined here`, location: upstream.location });
+  diagnosticWithNote.related.push({
+    message: `node \`${name}\` is defined here`,
+    location: upstream.location,
+  });
   result.diagnostics.push(diagnosticWithNote);
 }
 
-function checkRequired(draft: NodeDraft, type: NodeType, result: InputsResult): void {
+function checkRequired(
+  draft: NodeDraft,
+  type: NodeType,
+  result: InputsResult,
+): void {
   for (const [name, spec] of Object.entries(type.inputs)) {
     const given = result.inputs[name];
-    const present = Array.isArray(given) ? given.length > 0 : given !== undefined;
+    const present = Array.isArray(given)
+      ? given.length > 0
+      : given !== undefined;
     const written = draft.inputs?.entries.has(name) ?? false;
     // A written but invalid input was already reported.
-    if (present || spec.optional || (written && !Array.isArray(given))) continue;
+    if (present || spec.optional || (written && !Array.isArray(given)))
+      continue;
 
     const kinds = typeof spec.kind === 'string' ? [spec.kind] : [...spec.kind];
     const message =

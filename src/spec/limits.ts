@@ -3,23 +3,24 @@
  * malformed or hostile file, far above what hand-written pipelines reach.
  */
 
-/** Largest pipeline file read, in bytes. */
+/** Maximum size of a pipeline file, in bytes. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-/** Deepest nesting of mappings and lists. */
+/** Maximum nesting depth of mappings and lists. */
 export const MAX_DEPTH = 64;
 
 /**
- * Most values (scalars, mappings and lists) in one document after YAML
- * aliases are expanded, which stops alias bombs ("billion laughs").
+ * Maximum number of values (scalars, mappings and lists) in one document
+ * after YAML aliases are expanded, which stops alias bombs ("billion
+ * laughs").
  */
 export const MAX_VALUES = 300_000;
 
-/** Most nodes in the `nodes:` section of one file. */
+/** Maximum number of nodes in the `nodes:` section of one file. */
 export const MAX_NODES = 10_000;
 
-/** Most variants after the matrix is expanded. */
+/** Maximum number of variants after the matrix is expanded. */
 export const MAX_VARIANTS = 1_000;
 
-/** Most planned node executions: nodes times variants. */
+/** Maximum number of planned node executions: nodes times variants. */
 export const MAX_PLANNED_NODES = 50_000;

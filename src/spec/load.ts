@@ -7,7 +7,11 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { NodeTypeRegistry } from '../nodes/registry.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { evaluateVariant, mergeVariantDiagnostics, type LoadedState } from './evaluate.js';
+import {
+  evaluateVariant,
+  mergeVariantDiagnostics,
+  type LoadedState,
+} from './evaluate.js';
 import { MAX_FILE_BYTES, MAX_PLANNED_NODES } from './limits.js';
 import { nodeSpecs } from './node-specs.js';
 import { overrideSource, parseSetArguments } from './overrides.js';
@@ -42,7 +46,10 @@ export function loadedState(spec: PipelineSpec): LoadedState | undefined {
  * Loads and validates a pipeline file. Throws `PipelineError` with every
  * problem found; with variants, every variant is validated.
  */
-export async function loadPipeline(file: string, options: LoadOptions): Promise<PipelineSpec> {
+export async function loadPipeline(
+  file: string,
+  options: LoadOptions,
+): Promise<PipelineSpec> {
   const absolute = path.resolve(file);
   const text = await readPipelineText(absolute);
   return loadPipelineSource(text, absolute, options);
@@ -50,19 +57,28 @@ export async function loadPipeline(file: string, options: LoadOptions): Promise<
 
 async function readPipelineText(file: string): Promise<string> {
   const fail = (reason: Diagnostic['reason'], message: string): never => {
-    throw new PipelineError([diagnostic(reason, fileLocation(file), message)], new Map());
+    throw new PipelineError(
+      [diagnostic(reason, fileLocation(file), message)],
+      new Map(),
+    );
   };
 
   try {
     const { size } = await stat(file);
     if (size > MAX_FILE_BYTES) {
-      fail('file-too-large', `The pipeline file is ${size} bytes, more than the limit of ${MAX_FILE_BYTES}: split it.`);
+      fail(
+        'file-too-large',
+        `The pipeline file is ${size} bytes, more than the limit of ${MAX_FILE_BYTES}: split it.`,
+      );
     }
     return await readFile(file, 'utf8');
   } catch (error) {
     if (error instanceof PipelineError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    return fail('file-unreadable', `Cannot read the pipeline file (${code}): check the path and its permissions.`);
+    return fail(
+      'file-unreadable',
+      `Cannot read the pipeline file (${code}): check the path and its permissions.`,
+    );
   }
 }
 
@@ -70,17 +86,27 @@ async function readPipelineText(file: string): Promise<string> {
  * Loads a pipeline from text, as `loadPipeline` does from a file; `file`
  * names the text in locations.
  */
-export function loadPipelineSource(text: string, file: string, options: LoadOptions): PipelineSpec {
+export function loadPipelineSource(
+  text: string,
+  file: string,
+  options: LoadOptions,
+): PipelineSpec {
   const absolute = path.resolve(file);
   const args = options.overrides ?? [];
   const fileSource = new SourceText(absolute, text.replace(/^\uFEFF/, ''));
   const setSource = overrideSource(args);
-  const sources = new Map([[absolute, fileSource], [OVERRIDE_FILE, setSource]]);
+  const sources = new Map([
+    [absolute, fileSource],
+    [OVERRIDE_FILE, setSource],
+  ]);
   const diagnostics: Diagnostic[] = [];
 
   const parsed = readYamlTree(fileSource);
   diagnostics.push(...parsed.diagnostics);
-  const top = parsed.tree === undefined ? undefined : checkTopLevel(parsed.tree, absolute);
+  const top =
+    parsed.tree === undefined
+      ? undefined
+      : checkTopLevel(parsed.tree, absolute);
   diagnostics.push(...(top?.diagnostics ?? []));
   const root = top?.root;
 
@@ -88,10 +114,20 @@ export function loadPipelineSource(text: string, file: string, options: LoadOpti
   diagnostics.push(...sets.diagnostics);
   if (root === undefined) throw new PipelineError(diagnostics, sources);
 
-  const variants = readVariants(root.entries.get('variants')?.value, root, options.registry);
+  const variants = readVariants(
+    root.entries.get('variants')?.value,
+    root,
+    options.registry,
+  );
   diagnostics.push(...variants.diagnostics);
-  const state: LoadedState = { root, sets: sets.overrides, variants: variants.variants, sources };
+  const state: LoadedState = {
+    root,
+    sets: sets.overrides,
+    variants: variants.variants,
+    sources,
+  };
   const base = evaluateVariant(state, null, options.registry);
+  state.base = { evaluation: base, registry: options.registry };
   diagnostics.push(...validateAll(state, base.diagnostics, options.registry));
   if (diagnostics.length > 0) throw new PipelineError(diagnostics, sources);
 
@@ -122,7 +158,8 @@ function validateAll(
 }
 
 function plannedNodesProblem(state: LoadedState): Diagnostic | undefined {
-  const nodes = (state.root.entries.get('nodes')!.value as MapNode).entries.size;
+  const nodes = (state.root.entries.get('nodes')!.value as MapNode).entries
+    .size;
   const planned = nodes * state.variants.length;
   if (planned <= MAX_PLANNED_NODES) return undefined;
   const location = state.root.entries.get('variants')!.keyLocation;
@@ -130,17 +167,25 @@ function plannedNodesProblem(state: LoadedState): Diagnostic | undefined {
     'too-many-variants',
     location,
     `${state.variants.length} variants of ${nodes} nodes plan ${planned} node executions, more than the limit of ${MAX_PLANNED_NODES}: sweep fewer values.`,
-    { expected: `at most ${MAX_PLANNED_NODES} planned nodes`, received: `${planned} planned nodes` },
+    {
+      expected: `at most ${MAX_PLANNED_NODES} planned nodes`,
+      received: `${planned} planned nodes`,
+    },
   );
 }
 
-function specFrom(state: LoadedState, tree: MapNode, file: string): PipelineSpec {
+function specFrom(
+  state: LoadedState,
+  tree: MapNode,
+  file: string,
+): PipelineSpec {
   const vars = tree.entries.get('vars')?.value;
   const name = tree.entries.get('name')?.value;
   return {
     name: name?.kind === 'scalar' ? String(name.value) : '',
     file,
-    vars: vars?.kind === 'map' ? (toPlain(vars) as Record<string, unknown>) : {},
+    vars:
+      vars?.kind === 'map' ? (toPlain(vars) as Record<string, unknown>) : {},
     nodes: nodeSpecs(tree),
     variants: state.variants.map(variantSpec),
   };
@@ -148,6 +193,7 @@ function specFrom(state: LoadedState, tree: MapNode, file: string): PipelineSpec
 
 function variantSpec(variant: VariantDraft): PipelineSpec['variants'][number] {
   const overrides: Record<string, unknown> = {};
-  for (const override of variant.overrides) overrides[override.path.join('.')] = toPlain(override.value);
+  for (const override of variant.overrides)
+    overrides[override.path.join('.')] = toPlain(override.value);
   return { name: variant.name, overrides };
 }

@@ -1,5 +1,9 @@
 /** Diagnostics about one located value, with the place it came from. */
-import { diagnostic, type Diagnostic, type DiagnosticReason } from './diagnostics.js';
+import {
+  diagnostic,
+  type Diagnostic,
+  type DiagnosticReason,
+} from './diagnostics.js';
 import { describeValue, type TreeNode } from './tree.js';
 
 /**
@@ -14,7 +18,9 @@ export function valueDiagnostic(
   expected?: string,
 ): Diagnostic {
   const origin = node.kind === 'scalar' ? node.origin : undefined;
-  const related = origin ? [{ message: 'the value comes from here', location: origin }] : [];
+  const related = origin
+    ? [{ message: 'the value comes from here', location: origin }]
+    : [];
   return diagnostic(reason, node.location, message, {
     related,
     received: describeValue(node),

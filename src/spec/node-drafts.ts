@@ -100,7 +100,11 @@ function readNodeDraft(
   };
 }
 
-function checkNodeKeys(name: string, body: MapNode, diagnostics: Diagnostic[]): void {
+function checkNodeKeys(
+  name: string,
+  body: MapNode,
+  diagnostics: Diagnostic[],
+): void {
   for (const entry of body.entries.values()) {
     if (NODE_KEYS.includes(entry.key)) continue;
     diagnostics.push(
@@ -123,9 +127,14 @@ function readType(
 
   if (type === undefined) {
     diagnostics.push(
-      diagnostic('missing-key', entry.keyLocation, `Node \`${entry.key}\` has no \`type\`: add \`type: NODE_TYPE\`.`, {
-        expected: 'a `type` key naming a node type',
-      }),
+      diagnostic(
+        'missing-key',
+        entry.keyLocation,
+        `Node \`${entry.key}\` has no \`type\`: add \`type: NODE_TYPE\`.`,
+        {
+          expected: 'a `type` key naming a node type',
+        },
+      ),
     );
     return undefined;
   }
@@ -137,7 +146,12 @@ function readType(
   }
 
   diagnostics.push(
-    valueDiagnostic('wrong-type', type, `The \`type\` of node \`${entry.key}\` must be a string.`, 'a node type name'),
+    valueDiagnostic(
+      'wrong-type',
+      type,
+      `The \`type\` of node \`${entry.key}\` must be a string.`,
+      'a node type name',
+    ),
   );
   return undefined;
 }
@@ -159,7 +173,12 @@ function readSection(
   }
 
   diagnostics.push(
-    valueDiagnostic('wrong-type', value, `The \`${key}\` of node \`${name}\` must be a mapping.`, `a mapping of ${key === 'params' ? 'parameter' : 'input'} names to values`),
+    valueDiagnostic(
+      'wrong-type',
+      value,
+      `The \`${key}\` of node \`${name}\` must be a mapping.`,
+      `a mapping of ${key === 'params' ? 'parameter' : 'input'} names to values`,
+    ),
   );
   return { node: undefined, location: entry.keyLocation };
 }

@@ -1,5 +1,5 @@
 /** Builds the `NodeSpec`s of `PipelineSpec` from an interpolated tree. */
-import { toPlain, type MapNode, type TreeNode } from './tree.js';
+import { setOwn, toPlain, type MapNode, type TreeNode } from './tree.js';
 import type { NodeSpec, SourceLocation } from './types.js';
 
 /** Nodes as written, after interpolation and `--set`, without defaults. */
@@ -21,8 +21,14 @@ export function nodeSpecs(root: MapNode): NodeSpec[] {
 
     specs.push({
       name: entry.key,
-      type: type?.kind === 'scalar' && typeof type.value === 'string' ? type.value : '',
-      params: params?.kind === 'map' ? (toPlain(params) as Record<string, unknown>) : {},
+      type:
+        type?.kind === 'scalar' && typeof type.value === 'string'
+          ? type.value
+          : '',
+      params:
+        params?.kind === 'map'
+          ? (toPlain(params) as Record<string, unknown>)
+          : {},
       inputs: inputsOf(inputs),
       location: entry.keyLocation,
       locations,
@@ -32,14 +38,17 @@ export function nodeSpecs(root: MapNode): NodeSpec[] {
   return specs;
 }
 
-function inputsOf(node: TreeNode | undefined): Record<string, string | string[]> {
+function inputsOf(
+  node: TreeNode | undefined,
+): Record<string, string | string[]> {
   const inputs: Record<string, string | string[]> = {};
   if (node?.kind !== 'map') return inputs;
 
   for (const [key, entry] of node.entries) {
     const value = toPlain(entry.value);
-    if (typeof value === 'string') inputs[key] = value;
-    else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) inputs[key] = value;
+    const isList =
+      Array.isArray(value) && value.every((item) => typeof item === 'string');
+    if (typeof value === 'string' || isList) setOwn(inputs, key, value);
   }
 
   return inputs;

@@ -12,7 +12,7 @@ export const OVERRIDE_PATH_FORMS =
   '`name`, `description`, `vars.NAME`, `nodes.NODE.type`, ' +
   '`nodes.NODE.params.PARAM` or `nodes.NODE.inputs.INPUT`';
 
-/** The most candidate paths compared when suggesting one. */
+/** Maximum number of candidate paths compared for a suggestion. */
 const MAX_CANDIDATES = 20_000;
 
 /**
@@ -27,7 +27,11 @@ export function checkOverridePath(
   const valid = isValidPath(path, tree, registry);
   if (valid) return undefined;
   let length = path.length - 1;
-  while (length > 0 && !isValidPath(path.slice(0, length), tree, registry, true)) length--;
+  while (
+    length > 0 &&
+    !isValidPath(path.slice(0, length), tree, registry, true)
+  )
+    length--;
   return { validPrefix: path.slice(0, length).join('.') };
 }
 
@@ -38,8 +42,12 @@ function isValidPath(
   allowPrefix = false,
 ): boolean {
   const [section, name, part, key, ...rest] = path;
-  if (path.length === 1 && (section === 'name' || section === 'description')) return true;
-  if (section === 'vars') return path.length >= (allowPrefix ? 1 : 2) && nodeAt(tree, path) !== undefined;
+  if (path.length === 1 && (section === 'name' || section === 'description'))
+    return true;
+  if (section === 'vars')
+    return (
+      path.length >= (allowPrefix ? 1 : 2) && nodeAt(tree, path) !== undefined
+    );
   if (section !== 'nodes') return false;
   if (path.length === 1) return allowPrefix;
 
@@ -55,26 +63,41 @@ function isValidPath(
   if (!declared.has(key) && written === undefined) return false;
   if (rest.length === 0) return true;
   if (nodeAt(written, rest) !== undefined) return true;
-  return part === 'params' && schemaAllows(paramSpec(node, key, registry), rest);
+  return (
+    part === 'params' && schemaAllows(paramSpec(node, key, registry), rest)
+  );
 }
 
 /** Param or input names the node's type declares (empty if unknown). */
-function declaredNames(node: TreeNode, part: 'params' | 'inputs', registry: NodeTypeRegistry): Set<string> {
+function declaredNames(
+  node: TreeNode,
+  part: 'params' | 'inputs',
+  registry: NodeTypeRegistry,
+): Set<string> {
   const type = typeOf(node, registry);
   return new Set(type === undefined ? [] : Object.keys(type[part]));
 }
 
 function typeOf(node: TreeNode, registry: NodeTypeRegistry) {
   const type = childOf(node, 'type');
-  return type?.kind === 'scalar' && typeof type.value === 'string' ? registry.get(type.value) : undefined;
+  return type?.kind === 'scalar' && typeof type.value === 'string'
+    ? registry.get(type.value)
+    : undefined;
 }
 
-function paramSpec(node: TreeNode, name: string, registry: NodeTypeRegistry): ParamSpec | undefined {
+function paramSpec(
+  node: TreeNode,
+  name: string,
+  registry: NodeTypeRegistry,
+): ParamSpec | undefined {
   return typeOf(node, registry)?.params[name];
 }
 
 /** Whether an object-typed param's schema declares the nested path. */
-function schemaAllows(spec: ParamSpec | undefined, path: readonly string[]): boolean {
+function schemaAllows(
+  spec: ParamSpec | undefined,
+  path: readonly string[],
+): boolean {
   let current = spec;
 
   for (const segment of path) {
@@ -108,7 +131,8 @@ function candidatePaths(tree: TreeNode, registry: NodeTypeRegistry): string[] {
     for (const part of ['params', 'inputs'] as const) {
       const names = declaredNames(entry.value, part, registry);
       const written = childOf(entry.value, part);
-      if (written?.kind === 'map') for (const key of written.entries.keys()) names.add(key);
+      if (written?.kind === 'map')
+        for (const key of written.entries.keys()) names.add(key);
       for (const key of names) paths.push(`${prefix}.${part}.${key}`);
     }
   }
@@ -116,7 +140,12 @@ function candidatePaths(tree: TreeNode, registry: NodeTypeRegistry): string[] {
   return paths;
 }
 
-function collectWritten(node: TreeNode | undefined, prefix: string, paths: string[], depth: number): void {
+function collectWritten(
+  node: TreeNode | undefined,
+  prefix: string,
+  paths: string[],
+  depth: number,
+): void {
   if (node?.kind !== 'map' || depth === 0) return;
 
   for (const [key, entry] of node.entries) {

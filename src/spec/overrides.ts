@@ -24,11 +24,15 @@ export interface Override {
 }
 
 /**
- * The synthetic source of the `--set` arguments, one per line. A line
- * break inside an argument is shown as a space, so lines stay aligned.
+ * Builds the synthetic source of the `--set` arguments, one per line. A
+ * line break inside an argument is shown as a space, so lines stay
+ * aligned.
  */
 export function overrideSource(args: readonly string[]): SourceText {
-  return new SourceText(OVERRIDE_FILE, args.map((arg) => arg.replace(/[\r\n]/g, ' ')).join('\n'));
+  return new SourceText(
+    OVERRIDE_FILE,
+    args.map((arg) => arg.replace(/[\r\n]/g, ' ')).join('\n'),
+  );
 }
 
 /**
@@ -47,7 +51,10 @@ export function parseSetArguments(
   args.forEach((arg, index) => {
     const override = parseSetArgument(arg, index, source, diagnostics);
     if (override === undefined) return;
-    const pathProblem = tree === undefined ? undefined : checkPath(override, tree, registry, `\`--set\` argument \`${arg}\``);
+    const pathProblem =
+      tree === undefined
+        ? undefined
+        : checkPath(override, tree, registry, `\`--set\` argument \`${arg}\``);
     if (pathProblem !== undefined) diagnostics.push(pathProblem);
     else overrides.push(override);
   });
@@ -65,23 +72,42 @@ function parseSetArgument(
   const equals = arg.indexOf('=');
   const pathText = equals < 0 ? arg : arg.slice(0, equals);
   const path = pathText.split('.');
-  const pathLocation = source.location(lineStart, lineStart + Math.max(pathText.length, 1));
+  const pathLocation = source.location(
+    lineStart,
+    lineStart + Math.max(pathText.length, 1),
+  );
 
-  if (equals < 0 || path.some((segment) => segment.trim() === '') || /[\r\n]/.test(arg)) {
+  if (
+    equals < 0 ||
+    path.some((segment) => segment.trim() === '') ||
+    /[\r\n]/.test(arg)
+  ) {
     diagnostics.push(
-      diagnostic('invalid-override', pathLocation, `\`--set\` argument \`${arg}\` is malformed: write \`--set PATH=VALUE\`, for example \`--set vars.seed=7\`.`, {
-        expected: '`DOTTED.PATH=VALUE` on one line',
-        received: JSON.stringify(arg),
-      }),
+      diagnostic(
+        'invalid-override',
+        pathLocation,
+        `\`--set\` argument \`${arg}\` is malformed: write \`--set PATH=VALUE\`, for example \`--set vars.seed=7\`.`,
+        {
+          expected: '`DOTTED.PATH=VALUE` on one line',
+          received: JSON.stringify(arg),
+        },
+      ),
     );
     return undefined;
   }
 
   const valueStart = lineStart + equals + 1;
-  const parsed = readYamlTree(source, path, { start: valueStart, end: lineStart + arg.length });
+  const parsed = readYamlTree(source, path, {
+    start: valueStart,
+    end: lineStart + arg.length,
+  });
   diagnostics.push(...parsed.diagnostics);
   if (parsed.tree === undefined) return undefined;
-  return { path: path.map((segment) => segment.trim()), value: parsed.tree, pathLocation };
+  return {
+    path: path.map((segment) => segment.trim()),
+    value: parsed.tree,
+    pathLocation,
+  };
 }
 
 /**
@@ -98,17 +124,28 @@ export function checkPath(
   if (problem === undefined) return undefined;
 
   const suggestion = suggestOverridePath(override.path, tree, registry);
-  const hint = suggestion === undefined ? '' : ` Did you mean \`${suggestion}\`?`;
-  const known = problem.validPrefix === '' ? '' : ` (\`${problem.validPrefix}\` exists)`;
+  const hint =
+    suggestion === undefined ? '' : ` Did you mean \`${suggestion}\`?`;
+  const known =
+    problem.validPrefix === '' ? '' : ` (\`${problem.validPrefix}\` exists)`;
   return diagnostic(
     'unknown-override-path',
     override.pathLocation,
     `${label} names the path \`${override.path.join('.')}\`, which does not exist${known}.${hint}`,
-    { expected: `a path such as ${OVERRIDE_PATH_FORMS}`, received: JSON.stringify(override.path.join('.')) },
+    {
+      expected: `a path such as ${OVERRIDE_PATH_FORMS}`,
+      received: JSON.stringify(override.path.join('.')),
+    },
   );
 }
 
 /** Applies overrides in order; a later one wins on the same path. */
-export function applyOverrides(tree: TreeNode, overrides: readonly Override[]): TreeNode {
-  return overrides.reduce((current, override) => withValueAt(current, override.path, override.value), tree);
+export function applyOverrides(
+  tree: TreeNode,
+  overrides: readonly Override[],
+): TreeNode {
+  return overrides.reduce(
+    (current, override) => withValueAt(current, override.path, override.value),
+    tree,
+  );
 }

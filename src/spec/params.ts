@@ -8,7 +8,13 @@ import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { valueDiagnostic } from './located-diagnostics.js';
 import { notFiniteDiagnostic } from './read-yaml.js';
 import { didYouMean, listNames } from './suggest.js';
-import { fromPlain, toPlain, type MapNode, type TreeNode } from './tree.js';
+import {
+  fromPlain,
+  setOwn,
+  toPlain,
+  type MapNode,
+  type TreeNode,
+} from './tree.js';
 import type { SourceLocation } from './types.js';
 
 /** Where the params being checked belong, for messages. */
@@ -32,7 +38,13 @@ export function resolveParams(
   context: ParamsContext,
 ): ParamsResult {
   const resolver = new ParamResolver(context);
-  const params = resolver.resolveFields(schema, undefined, written, [], context.location);
+  const params = resolver.resolveFields(
+    schema,
+    undefined,
+    written,
+    [],
+    context.location,
+  );
   return { params, diagnostics: resolver.diagnostics };
 }
 
@@ -53,7 +65,12 @@ class ParamResolver {
     const entries = written?.entries ?? new Map();
 
     for (const [name, spec] of Object.entries(properties)) {
-      const value = this.resolveField(spec, entries.get(name)?.value, [...path, name], missingLocation);
+      const value = this.resolveField(
+        spec,
+        entries.get(name)?.value,
+        [...path, name],
+        missingLocation,
+      );
       if (value !== undefined) result[name] = value;
     }
 
@@ -65,7 +82,11 @@ class ParamResolver {
         continue;
       }
 
-      result[entry.key] = this.resolveValue(additional, entry.value, [...path, entry.key]);
+      setOwn(
+        result,
+        entry.key,
+        this.resolveValue(additional, entry.value, [...path, entry.key]),
+      );
     }
 
     return result;
@@ -89,7 +110,11 @@ class ParamResolver {
 
   private resolveDefault(spec: ParamSpec, path: string[]): unknown {
     const before = this.diagnostics.length;
-    const value = this.resolveValue(spec, fromPlain(spec.default, this.context.location), path);
+    const value = this.resolveValue(
+      spec,
+      fromPlain(spec.default, this.context.location),
+      path,
+    );
     if (this.diagnostics.length === before) return value;
 
     // A default that fails its own schema is a bug in the node type.
@@ -107,7 +132,11 @@ class ParamResolver {
 
   resolveValue(spec: ParamSpec, node: TreeNode, path: string[]): unknown {
     if (node.kind === 'scalar' && node.unresolved) return undefined;
-    if (node.kind === 'scalar' && typeof node.value === 'number' && !Number.isFinite(node.value)) {
+    if (
+      node.kind === 'scalar' &&
+      typeof node.value === 'number' &&
+      !Number.isFinite(node.value)
+    ) {
       this.diagnostics.push(notFiniteDiagnostic(node));
       return undefined;
     }
@@ -119,7 +148,12 @@ class ParamResolver {
       case 'string':
         return this.resolveString(spec, node, path);
       case 'boolean':
-        return this.expectScalar(node, 'boolean', path, 'a boolean (`true` or `false`)');
+        return this.expectScalar(
+          node,
+          'boolean',
+          path,
+          'a boolean (`true` or `false`)',
+        );
       case 'enum':
         return this.resolveEnum(spec, node, path);
       case 'array':
@@ -150,7 +184,13 @@ class ParamResolver {
     }
 
     if (!isWithinBounds(spec, value)) {
-      this.report('out-of-range', node, path, `is out of range: it must be ${expected}.`, expected);
+      this.report(
+        'out-of-range',
+        node,
+        path,
+        `is out of range: it must be ${expected}.`,
+        expected,
+      );
       return undefined;
     }
 
@@ -162,11 +202,19 @@ class ParamResolver {
     node: TreeNode,
     path: string[],
   ): string | undefined {
-    const expected = spec.pattern ? `a string matching /${spec.pattern}/` : 'a string';
+    const expected = spec.pattern
+      ? `a string matching /${spec.pattern}/`
+      : 'a string';
     const value = this.expectScalar(node, 'string', path, expected);
     if (value === undefined || spec.pattern === undefined) return value;
     if (new RegExp(spec.pattern).test(value)) return value;
-    this.report('pattern-mismatch', node, path, `does not match the pattern /${spec.pattern}/.`, expected);
+    this.report(
+      'pattern-mismatch',
+      node,
+      path,
+      `does not match the pattern /${spec.pattern}/.`,
+      expected,
+    );
     return undefined;
   }
 
@@ -178,7 +226,13 @@ class ParamResolver {
     const expected = `one of ${listNames(spec.values)}`;
     const value = this.expectScalar(node, 'string', path, expected);
     if (value === undefined || spec.values.includes(value)) return value;
-    this.report('enum-value', node, path, `does not allow \`${value}\`.${didYouMean(value, spec.values)}`, expected);
+    this.report(
+      'enum-value',
+      node,
+      path,
+      `does not allow \`${value}\`.${didYouMean(value, spec.values)}`,
+      expected,
+    );
     return undefined;
   }
 
@@ -198,10 +252,18 @@ class ParamResolver {
     const tooFew = spec.minItems !== undefined && count < spec.minItems;
     const tooMany = spec.maxItems !== undefined && count > spec.maxItems;
     if (tooFew || tooMany) {
-      this.report('out-of-range', node, path, `has ${count} items, but it must be ${expected}.`, expected);
+      this.report(
+        'out-of-range',
+        node,
+        path,
+        `has ${count} items, but it must be ${expected}.`,
+        expected,
+      );
     }
 
-    return node.items.map((item, index) => this.resolveValue(spec.items, item, [...path, String(index)]));
+    return node.items.map((item, index) =>
+      this.resolveValue(spec.items, item, [...path, String(index)]),
+    );
   }
 
   private resolveObject(
@@ -214,7 +276,13 @@ class ParamResolver {
       return undefined;
     }
 
-    return this.resolveFields(spec.properties ?? {}, spec.additional, node, path, node.location);
+    return this.resolveFields(
+      spec.properties ?? {},
+      spec.additional,
+      node,
+      path,
+      node.location,
+    );
   }
 
   private expectScalar<T extends 'string' | 'number' | 'boolean'>(
@@ -222,9 +290,15 @@ class ParamResolver {
     type: T,
     path: string[],
     expected: string,
-  ): (T extends 'string' ? string : T extends 'number' ? number : boolean) | undefined {
+  ):
+    | (T extends 'string' ? string : T extends 'number' ? number : boolean)
+    | undefined {
     if (node.kind === 'scalar' && typeof node.value === type) {
-      return node.value as T extends 'string' ? string : T extends 'number' ? number : boolean;
+      return node.value as T extends 'string'
+        ? string
+        : T extends 'number'
+          ? number
+          : boolean;
     }
 
     this.report('wrong-type', node, path, `must be ${expected}.`, expected);
@@ -238,7 +312,9 @@ class ParamResolver {
     rule: string,
     expected: string,
   ): void {
-    this.diagnostics.push(valueDiagnostic(reason, node, `${this.label(path)} ${rule}`, expected));
+    this.diagnostics.push(
+      valueDiagnostic(reason, node, `${this.label(path)} ${rule}`, expected),
+    );
   }
 
   private reportUnknown(
@@ -248,7 +324,10 @@ class ParamResolver {
     path: string[],
   ): void {
     const known = Object.keys(properties);
-    const owner = path.length === 0 ? `node type \`${this.context.typeName}\`` : `param \`${path.join('.')}\``;
+    const owner =
+      path.length === 0
+        ? `node type \`${this.context.typeName}\``
+        : `param \`${path.join('.')}\``;
     const message =
       `Unknown param \`${[...path, name].join('.')}\` in node \`${this.context.nodeName}\`: ` +
       `${owner} has no such param.${didYouMean(name, known)}`;
@@ -260,7 +339,11 @@ class ParamResolver {
     );
   }
 
-  private reportMissing(spec: ParamSpec, path: string[], location: SourceLocation): void {
+  private reportMissing(
+    spec: ParamSpec,
+    path: string[],
+    location: SourceLocation,
+  ): void {
     const message =
       `Node \`${this.context.nodeName}\` is missing the required param ` +
       `\`${path.join('.')}\`: add it under \`params\`.`;
@@ -276,14 +359,19 @@ class ParamResolver {
   }
 }
 
-function isWithinBounds(spec: Extract<ParamSpec, { type: 'integer' | 'number' }>, value: number): boolean {
+function isWithinBounds(
+  spec: Extract<ParamSpec, { type: 'integer' | 'number' }>,
+  value: number,
+): boolean {
   if (spec.min !== undefined && value < spec.min) return false;
   if (spec.max !== undefined && value > spec.max) return false;
   return spec.exclusiveMin === undefined || value > spec.exclusiveMin;
 }
 
 /** Describes a number spec: `an integer >= 1 and <= 10`. */
-function describeNumberSpec(spec: Extract<ParamSpec, { type: 'integer' | 'number' }>): string {
+function describeNumberSpec(
+  spec: Extract<ParamSpec, { type: 'integer' | 'number' }>,
+): string {
   const bounds: string[] = [];
   if (spec.exclusiveMin !== undefined) bounds.push(`> ${spec.exclusiveMin}`);
   if (spec.min !== undefined) bounds.push(`>= ${spec.min}`);
@@ -292,7 +380,9 @@ function describeNumberSpec(spec: Extract<ParamSpec, { type: 'integer' | 'number
   return bounds.length === 0 ? noun : `${noun} ${bounds.join(' and ')}`;
 }
 
-function describeArraySpec(spec: Extract<ParamSpec, { type: 'array' }>): string {
+function describeArraySpec(
+  spec: Extract<ParamSpec, { type: 'array' }>,
+): string {
   const bounds: string[] = [];
   if (spec.minItems !== undefined) bounds.push(`at least ${spec.minItems}`);
   if (spec.maxItems !== undefined) bounds.push(`at most ${spec.maxItems}`);

@@ -1,5 +1,9 @@
 /** The error thrown for an invalid pipeline file. */
-import { formatLocation, renderDiagnostics, type RenderOptions } from './render.js';
+import {
+  formatLocation,
+  renderDiagnostics,
+  type RenderOptions,
+} from './render.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { SourceSet } from './source-text.js';
 
@@ -31,13 +35,19 @@ export class PipelineError extends Error {
 
 function summarize(diagnostics: Diagnostic[]): string {
   const first = diagnostics[0];
-  if (first === undefined) return 'Internal error: a pipeline error without diagnostics.';
-  const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more errors)` : '';
+  if (first === undefined)
+    return 'Internal error: a pipeline error without diagnostics.';
+  const more =
+    diagnostics.length > 1
+      ? ` (and ${diagnostics.length - 1} more errors)`
+      : '';
   return `${formatLocation(first.location)}: ${first.message}${more}`;
 }
 
 /** Drops diagnostics equal to an earlier one in reason, place and message. */
-export function dedupeDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+export function dedupeDiagnostics(
+  diagnostics: readonly Diagnostic[],
+): Diagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((item) => {
     const key = diagnosticKey(item);
@@ -55,7 +65,8 @@ export function diagnosticKey(item: Diagnostic): string {
 
 function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   // The `--set` source sorts after the file, because it is applied after.
-  const rank = (item: Diagnostic) => (item.location.file.startsWith('<') ? 1 : 0);
+  const rank = (item: Diagnostic) =>
+    item.location.file.startsWith('<') ? 1 : 0;
   return [...diagnostics].sort(
     (a, b) =>
       rank(a) - rank(b) ||

@@ -16,10 +16,16 @@ export interface RenderOptions {
   cwd?: string;
 }
 
-/** Longest source line shown in full; longer lines are cut around the column. */
+/** Maximum length of a source line shown in full; longer ones are cut. */
 const MAX_LINE_CHARS = 120;
 
-const ANSI = { bold: '1', red: '31', cyan: '36', green: '32', dim: '2' } as const;
+const ANSI = {
+  bold: '1',
+  red: '31',
+  cyan: '36',
+  green: '32',
+  dim: '2',
+} as const;
 
 /** Renders every diagnostic, then a count. */
 export function renderDiagnostics(
@@ -29,8 +35,11 @@ export function renderDiagnostics(
 ): string {
   const style = styler(options.color ?? false);
   const cwd = options.cwd ?? process.cwd();
-  const blocks = diagnostics.map((item) => renderOne(item, sources, cwd, style));
-  const count = diagnostics.length === 1 ? '1 error' : `${diagnostics.length} errors`;
+  const blocks = diagnostics.map((item) =>
+    renderOne(item, sources, cwd, style),
+  );
+  const count =
+    diagnostics.length === 1 ? '1 error' : `${diagnostics.length} errors`;
   return `${blocks.join('\n\n')}\n\n${style(ANSI.bold, `Found ${count} in the pipeline.`)}\n`;
 }
 
@@ -40,16 +49,25 @@ function styler(color: boolean): Style {
   return (code, text) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
 }
 
-function renderOne(item: Diagnostic, sources: SourceSet, cwd: string, style: Style): string {
+function renderOne(
+  item: Diagnostic,
+  sources: SourceSet,
+  cwd: string,
+  style: Style,
+): string {
   const lines = [
     `${style(ANSI.bold, formatLocation(item.location, cwd))}: ${style(ANSI.red, 'error')}: ${style(ANSI.bold, item.message)}`,
     ...snippet(item.location, sources, style, ANSI.red),
   ];
-  if (item.expected !== undefined) lines.push(`  ${style(ANSI.green, 'expected')}: ${item.expected}`);
-  if (item.received !== undefined) lines.push(`  ${style(ANSI.red, 'received')}: ${item.received}`);
+  if (item.expected !== undefined)
+    lines.push(`  ${style(ANSI.green, 'expected')}: ${item.expected}`);
+  if (item.received !== undefined)
+    lines.push(`  ${style(ANSI.red, 'received')}: ${item.received}`);
 
   for (const related of item.related) {
-    lines.push(`${style(ANSI.bold, formatLocation(related.location, cwd))}: ${style(ANSI.cyan, 'note')}: ${related.message}`);
+    lines.push(
+      `${style(ANSI.bold, formatLocation(related.location, cwd))}: ${style(ANSI.cyan, 'note')}: ${related.message}`,
+    );
     lines.push(...snippet(related.location, sources, style, ANSI.cyan));
   }
 
@@ -57,18 +75,28 @@ function renderOne(item: Diagnostic, sources: SourceSet, cwd: string, style: Sty
 }
 
 /** `file:line:col`, the file relative to `cwd` when it lies inside it. */
-export function formatLocation(location: SourceLocation, cwd: string = process.cwd()): string {
+export function formatLocation(
+  location: SourceLocation,
+  cwd: string = process.cwd(),
+): string {
   return `${displayPath(location.file, cwd)}:${location.line}:${location.column}`;
 }
 
 function displayPath(file: string, cwd: string): string {
   if (file === OVERRIDE_FILE || !path.isAbsolute(file)) return file;
   const relative = path.relative(cwd, file);
-  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+  return relative.startsWith('..') || path.isAbsolute(relative)
+    ? file
+    : relative;
 }
 
-/** The source line with a gutter and the `^~~~` underline below it. */
-function snippet(location: SourceLocation, sources: SourceSet, style: Style, color: string): string[] {
+/** Renders the source line with a gutter and the `^~~~` underline. */
+function snippet(
+  location: SourceLocation,
+  sources: SourceSet,
+  style: Style,
+  color: string,
+): string[] {
   const source = sources.get(location.file);
   const text = source?.line(location.line);
   if (text === undefined) return [];
@@ -90,8 +118,14 @@ function snippet(location: SourceLocation, sources: SourceSet, style: Style, col
 /** Cuts a long line to a window around `column` (0-based). */
 function clip(text: string, column: number): { line: string; column: number } {
   if (text.length <= MAX_LINE_CHARS) return { line: text, column };
-  const start = Math.max(0, Math.min(column - MAX_LINE_CHARS / 2, text.length - MAX_LINE_CHARS));
+  const start = Math.max(
+    0,
+    Math.min(column - MAX_LINE_CHARS / 2, text.length - MAX_LINE_CHARS),
+  );
   const prefix = start > 0 ? '…' : '';
   const suffix = start + MAX_LINE_CHARS < text.length ? '…' : '';
-  return { line: `${prefix}${text.slice(start, start + MAX_LINE_CHARS)}${suffix}`, column: column - start + prefix.length };
+  return {
+    line: `${prefix}${text.slice(start, start + MAX_LINE_CHARS)}${suffix}`,
+    column: column - start + prefix.length,
+  };
 }

@@ -5,14 +5,23 @@
 import { readFileSync } from 'node:fs';
 import type { NodeTypeRegistry } from '../nodes/registry.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { evaluateVariant, mergeVariantDiagnostics, type LoadedState } from './evaluate.js';
+import {
+  evaluateVariant,
+  mergeVariantDiagnostics,
+  type LoadedState,
+} from './evaluate.js';
 import { MAX_PLANNED_NODES } from './limits.js';
 import { loadedState } from './load.js';
 import { PipelineError } from './pipeline-error.js';
 import { fileLocation, SourceText } from './source-text.js';
 import { listNames } from './suggest.js';
 import { fromPlain, type MapEntry, type MapNode } from './tree.js';
-import type { PipelineSpec, ResolvedNode, ResolvedPipeline, SourceLocation } from './types.js';
+import type {
+  PipelineSpec,
+  ResolvedNode,
+  ResolvedPipeline,
+  SourceLocation,
+} from './types.js';
 import type { ValidatedNode } from './validate.js';
 import type { VariantDraft } from './variants.js';
 
@@ -22,8 +31,8 @@ import type { VariantDraft } from './variants.js';
  * Note: a pipeline that declares variants needs `variant` or
  * `allVariants`; resolving it with neither throws a `PipelineError` that
  * lists the variants. Hydra runs the base config unless `--multirun` is
- * given, while DVC's `dvc repro` runs every stage of a `matrix`; the two
- * habits conflict, so the choice is left to the user instead of guessed.
+ * given, while DVC's `dvc repro` runs every stage of a `matrix`. The two
+ * habits conflict, so the user chooses instead of the loader guessing.
  * A pipeline without variants rejects both options.
  */
 export interface ResolveOptions {
@@ -41,7 +50,10 @@ export interface ResolveOptions {
  * with variants, `name` without). Nodes are ordered by their place in the
  * file, then by variant. Throws `PipelineError`.
  */
-export function resolvePipeline(spec: PipelineSpec, options: ResolveOptions): ResolvedPipeline {
+export function resolvePipeline(
+  spec: PipelineSpec,
+  options: ResolveOptions,
+): ResolvedPipeline {
   const state = loadedState(spec) ?? stateFromSpec(spec);
   const selected = selectVariants(state, options);
   const evaluations = selected.map((variant) => ({
@@ -49,67 +61,129 @@ export function resolvePipeline(spec: PipelineSpec, options: ResolveOptions): Re
     result: evaluateVariant(state, variant, options.registry),
   }));
   const diagnostics = mergeVariantDiagnostics(
-    evaluations.map(({ variant, result }) => ({ variant: variant?.name ?? '', diagnostics: result.diagnostics })),
+    evaluations.map(({ variant, result }) => ({
+      variant: variant?.name ?? '',
+      diagnostics: result.diagnostics,
+    })),
   );
-  if (diagnostics.length > 0) throw new PipelineError(diagnostics, state.sources);
+  if (diagnostics.length > 0)
+    throw new PipelineError(diagnostics, state.sources);
 
-  const perVariant = evaluations.map(({ variant, result }) => ({ variant: variant?.name ?? null, nodes: result.nodes }));
+  const perVariant = evaluations.map(({ variant, result }) => ({
+    variant: variant?.name ?? null,
+    nodes: result.nodes,
+  }));
   const nodes = plannedNodes(perVariant);
   checkPlannedCount(nodes.length, state);
   return { spec, variants: perVariant.map((entry) => entry.variant), nodes };
 }
 
-function selectVariants(state: LoadedState, options: ResolveOptions): (VariantDraft | null)[] {
+function selectVariants(
+  state: LoadedState,
+  options: ResolveOptions,
+): (VariantDraft | null)[] {
   const names = state.variants.map((variant) => variant.name);
-  const location = state.root.entries.get('variants')?.keyLocation ?? state.root.location;
-  const fail = (reason: Diagnostic['reason'], message: string, expected?: string): never => {
+  const location =
+    state.root.entries.get('variants')?.keyLocation ?? state.root.location;
+  const fail = (
+    reason: Diagnostic['reason'],
+    message: string,
+    expected?: string,
+  ): never => {
     const extra = expected === undefined ? {} : { expected };
-    throw new PipelineError([diagnostic(reason, location, message, extra)], state.sources);
+    throw new PipelineError(
+      [diagnostic(reason, location, message, extra)],
+      state.sources,
+    );
   };
 
   if (state.variants.length === 0) {
     if (options.variant !== undefined || options.allVariants) {
-      const given = options.variant === undefined ? '`--all-variants`' : `\`--variant ${options.variant}\``;
-      fail('no-variants', `${given} was given, but the pipeline declares no variants: drop the option.`);
+      const given =
+        options.variant === undefined
+          ? '`--all-variants`'
+          : `\`--variant ${options.variant}\``;
+      fail(
+        'no-variants',
+        `${given} was given, but the pipeline declares no variants: drop the option.`,
+      );
     }
     return [null];
   }
 
   if (options.variant !== undefined && options.allVariants) {
-    fail('variant-required', 'Both `--variant` and `--all-variants` were given: pass only one of them.');
+    fail(
+      'variant-required',
+      'Both `--variant` and `--all-variants` were given: pass only one of them.',
+    );
   }
 
   if (options.allVariants) return state.variants;
 
   if (options.variant === undefined) {
-    fail('variant-required', `The pipeline declares ${names.length} variants: pass \`--variant NAME\` to run one or \`--all-variants\` to run them all.`, listNames(names, 20));
+    fail(
+      'variant-required',
+      `The pipeline declares ${names.length} variants: pass \`--variant NAME\` to run one or \`--all-variants\` to run them all.`,
+      listNames(names, 20),
+    );
   }
 
-  const chosen = state.variants.find((variant) => variant.name === options.variant);
-  return chosen ? [chosen] : fail('unknown-variant', `Unknown variant \`${options.variant}\`: pass one the pipeline declares.`, listNames(names, 20));
+  const chosen = state.variants.find(
+    (variant) => variant.name === options.variant,
+  );
+  return chosen
+    ? [chosen]
+    : fail(
+        'unknown-variant',
+        `Unknown variant \`${options.variant}\`: pass one the pipeline declares.`,
+        listNames(names, 20),
+      );
 }
 
-function plannedNodes(perVariant: { variant: string | null; nodes: ValidatedNode[] }[]): ResolvedNode[] {
+function plannedNodes(
+  perVariant: { variant: string | null; nodes: ValidatedNode[] }[],
+): ResolvedNode[] {
   const rows = perVariant.flatMap(({ variant, nodes }, variantIndex) =>
     nodes.map((node) => ({ node, variant, variantIndex })),
   );
-  rows.sort((a, b) => a.node.index - b.node.index || a.variantIndex - b.variantIndex);
+  rows.sort(
+    (a, b) => a.node.index - b.node.index || a.variantIndex - b.variantIndex,
+  );
 
   return rows.map(({ node, variant }) => {
-    const id = (name: string) => (variant === null ? name : `${name}@${variant}`);
+    const id = (name: string) =>
+      variant === null ? name : `${name}@${variant}`;
     const inputs: Record<string, string | string[]> = {};
     for (const [input, upstream] of Object.entries(node.inputs)) {
-      inputs[input] = typeof upstream === 'string' ? id(upstream) : upstream.map(id);
+      inputs[input] =
+        typeof upstream === 'string' ? id(upstream) : upstream.map(id);
     }
-    return { id: id(node.name), name: node.name, variant, type: node.type, params: node.params, inputs, location: node.location };
+    // A copy, because the evaluation that owns `params` is cached.
+    const params = structuredClone(node.params);
+    return {
+      id: id(node.name),
+      name: node.name,
+      variant,
+      type: node.type,
+      params,
+      inputs,
+      location: node.location,
+    };
   });
 }
 
 function checkPlannedCount(count: number, state: LoadedState): void {
   if (count <= MAX_PLANNED_NODES) return;
-  const location = state.root.entries.get('variants')?.keyLocation ?? state.root.location;
+  const location =
+    state.root.entries.get('variants')?.keyLocation ?? state.root.location;
   throw new PipelineError(
-    [diagnostic('too-many-nodes', location, `The selection plans ${count} node executions, more than the limit of ${MAX_PLANNED_NODES}: select fewer variants.`)],
+    [
+      diagnostic(
+        'too-many-nodes',
+        location,
+        `The selection plans ${count} node executions, more than the limit of ${MAX_PLANNED_NODES}: select fewer variants.`,
+      ),
+    ],
     state.sources,
   );
 }
@@ -123,7 +197,11 @@ function checkPlannedCount(count: number, state: LoadedState): void {
  */
 function stateFromSpec(spec: PipelineSpec): LoadedState {
   const location = fileLocation(spec.file);
-  const entry = (key: string, value: unknown, at: SourceLocation = location): MapEntry => ({
+  const entry = (
+    key: string,
+    value: unknown,
+    at: SourceLocation = location,
+  ): MapEntry => ({
     key,
     keyLocation: at,
     value: fromPlain(value, at),
@@ -131,17 +209,32 @@ function stateFromSpec(spec: PipelineSpec): LoadedState {
   const nodes: MapNode = { kind: 'map', entries: new Map(), location };
 
   for (const node of spec.nodes) {
-    const body: MapNode = { kind: 'map', entries: new Map(), location: node.location };
-    body.entries.set('type', entry('type', node.type, node.locations.type ?? node.location));
+    const body: MapNode = {
+      kind: 'map',
+      entries: new Map(),
+      location: node.location,
+    };
+    body.entries.set(
+      'type',
+      entry('type', node.type, node.locations.type ?? node.location),
+    );
     body.entries.set('params', entry('params', node.params, node.location));
     body.entries.set('inputs', entry('inputs', node.inputs, node.location));
-    nodes.entries.set(node.name, { key: node.name, keyLocation: node.location, value: body });
+    nodes.entries.set(node.name, {
+      key: node.name,
+      keyLocation: node.location,
+      value: body,
+    });
   }
 
   const root: MapNode = { kind: 'map', entries: new Map(), location };
   root.entries.set('name', entry('name', spec.name));
   root.entries.set('vars', entry('vars', spec.vars));
-  root.entries.set('nodes', { key: 'nodes', keyLocation: location, value: nodes });
+  root.entries.set('nodes', {
+    key: 'nodes',
+    keyLocation: location,
+    value: nodes,
+  });
   const variants = spec.variants.map((variant) => ({
     name: variant.name,
     location,

@@ -73,7 +73,8 @@ export function narrowLocation(
   if (text === undefined) return location;
   const from = location.column - 1;
   const index = text.indexOf(needle, from);
-  const withinValue = location.length === 0 || index + needle.length <= from + location.length;
+  const withinValue =
+    location.length === 0 || index + needle.length <= from + location.length;
   if (index < 0 || !withinValue) return location;
   return { ...location, column: index + 1, length: needle.length };
 }

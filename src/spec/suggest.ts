@@ -35,7 +35,10 @@ export function closestMatch(
     // Long inputs are junk rather than typos, and the distance is quadratic.
     if (candidate.length > 200 || name.length > 200) continue;
     const distance = editDistance(lowerName, candidate.toLowerCase());
-    if (distance < bestDistance && isPlausibleTypo(lowerName, candidate, distance)) {
+    if (
+      distance < bestDistance &&
+      isPlausibleTypo(lowerName, candidate, distance)
+    ) {
       best = candidate;
       bestDistance = distance;
     }
@@ -44,11 +47,19 @@ export function closestMatch(
   return best;
 }
 
-function isPlausibleTypo(name: string, candidate: string, distance: number): boolean {
+function isPlausibleTypo(
+  name: string,
+  candidate: string,
+  distance: number,
+): boolean {
   const lowerCandidate = candidate.toLowerCase();
-  const limit = Math.max(1, Math.floor(Math.max(name.length, candidate.length) / 3));
+  const limit = Math.max(
+    1,
+    Math.floor(Math.max(name.length, candidate.length) / 3),
+  );
   const contains =
-    name.length >= 3 && (lowerCandidate.includes(name) || name.includes(lowerCandidate));
+    name.length >= 3 &&
+    (lowerCandidate.includes(name) || name.includes(lowerCandidate));
   return distance <= limit || contains;
 }
 
@@ -64,7 +75,8 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
  */
 export function listNames(names: readonly string[], max = 12): string {
   const quoted = names.slice(0, max).map((name) => `\`${name}\``);
-  if (names.length > max) return `${quoted.join(', ')} and ${names.length - max} more`;
+  if (names.length > max)
+    return `${quoted.join(', ')} and ${names.length - max} more`;
   if (quoted.length <= 1) return quoted.join('');
   return `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
 }

@@ -47,22 +47,32 @@ export interface ListNode {
 export type TreeNode = ScalarNode | MapNode | ListNode;
 
 /** Returns the value under `key` when `node` is a mapping that has it. */
-export function childOf(node: TreeNode | undefined, key: string): TreeNode | undefined {
+export function childOf(
+  node: TreeNode | undefined,
+  key: string,
+): TreeNode | undefined {
   return node?.kind === 'map' ? node.entries.get(key)?.value : undefined;
 }
 
 /** Returns the entry under `key` when `node` is a mapping that has it. */
-export function entryOf(node: TreeNode | undefined, key: string): MapEntry | undefined {
+export function entryOf(
+  node: TreeNode | undefined,
+  key: string,
+): MapEntry | undefined {
   return node?.kind === 'map' ? node.entries.get(key) : undefined;
 }
 
 /** Follows a path of mapping keys and list indices. */
-export function nodeAt(node: TreeNode | undefined, path: readonly string[]): TreeNode | undefined {
+export function nodeAt(
+  node: TreeNode | undefined,
+  path: readonly string[],
+): TreeNode | undefined {
   let current = node;
 
   for (const segment of path) {
     if (current?.kind === 'map') current = current.entries.get(segment)?.value;
-    else if (current?.kind === 'list' && /^\d+$/.test(segment)) current = current.items[Number(segment)];
+    else if (current?.kind === 'list' && /^\d+$/.test(segment))
+      current = current.items[Number(segment)];
     else return undefined;
   }
 
@@ -78,7 +88,8 @@ export function toPlain(node: TreeNode): unknown {
       return node.items.map(toPlain);
     case 'map': {
       const result: Record<string, unknown> = {};
-      for (const [key, entry] of node.entries) result[key] = toPlain(entry.value);
+      for (const [key, entry] of node.entries)
+        setOwn(result, key, toPlain(entry.value));
       return result;
     }
   }
@@ -90,13 +101,21 @@ export function toPlain(node: TreeNode): unknown {
  */
 export function fromPlain(value: unknown, location: SourceLocation): TreeNode {
   if (Array.isArray(value)) {
-    return { kind: 'list', items: value.map((item) => fromPlain(item, location)), location };
+    return {
+      kind: 'list',
+      items: value.map((item) => fromPlain(item, location)),
+      location,
+    };
   }
 
   if (value !== null && typeof value === 'object') {
     const entries = new Map<string, MapEntry>();
     for (const [key, item] of Object.entries(value)) {
-      entries.set(key, { key, keyLocation: location, value: fromPlain(item, location) });
+      entries.set(key, {
+        key,
+        keyLocation: location,
+        value: fromPlain(item, location),
+      });
     }
     return { kind: 'map', entries, location };
   }
@@ -106,7 +125,9 @@ export function fromPlain(value: unknown, location: SourceLocation): TreeNode {
 }
 
 function isScalarValue(value: unknown): value is ScalarNode['value'] {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+  return (
+    value === null || ['string', 'number', 'boolean'].includes(typeof value)
+  );
 }
 
 /**
@@ -115,18 +136,28 @@ function isScalarValue(value: unknown): value is ScalarNode['value'] {
  * are copied. A path through a scalar or past a list's end replaces the
  * blocking node with a mapping.
  */
-export function withValueAt(root: TreeNode, path: readonly string[], value: TreeNode): TreeNode {
+export function withValueAt(
+  root: TreeNode,
+  path: readonly string[],
+  value: TreeNode,
+): TreeNode {
   if (path.length === 0) return value;
   const [head, ...rest] = path;
 
-  if (root.kind === 'list' && /^\d+$/.test(head) && Number(head) < root.items.length) {
+  if (
+    root.kind === 'list' &&
+    /^\d+$/.test(head) &&
+    Number(head) < root.items.length
+  ) {
     const items = [...root.items];
     items[Number(head)] = withValueAt(items[Number(head)], rest, value);
     return { ...root, items };
   }
 
   const base: MapNode =
-    root.kind === 'map' ? root : { kind: 'map', entries: new Map(), location: value.location };
+    root.kind === 'map'
+      ? root
+      : { kind: 'map', entries: new Map(), location: value.location };
   const entries = new Map(base.entries);
   const existing = entries.get(head);
   const child = existing?.value ?? emptyMap(value.location);
@@ -159,7 +190,8 @@ const MAX_SHOWN_CHARS = 60;
 export function describeValue(node: TreeNode): string {
   if (node.kind === 'scalar' && node.value === null) return 'null';
   let shown = formatValue(toPlain(node));
-  if (shown.length > MAX_SHOWN_CHARS) shown = `${shown.slice(0, MAX_SHOWN_CHARS - 1)}…`;
+  if (shown.length > MAX_SHOWN_CHARS)
+    shown = `${shown.slice(0, MAX_SHOWN_CHARS - 1)}…`;
   return `${shown} (${kindName(node)})`;
 }
 
@@ -168,10 +200,29 @@ export function formatValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
 
   if (value !== null && typeof value === 'object') {
-    const fields = Object.entries(value).map(([key, item]) => `${key}: ${formatValue(item)}`);
+    const fields = Object.entries(value).map(
+      ([key, item]) => `${key}: ${formatValue(item)}`,
+    );
     return `{${fields.join(', ')}}`;
   }
 
   if (typeof value === 'string') return JSON.stringify(value);
   return String(value);
+}
+
+/**
+ * Sets an own enumerable property, so that a key such as `__proto__`
+ * written in a file becomes data instead of changing the prototype.
+ */
+export function setOwn(
+  target: Record<string, unknown>,
+  key: string,
+  value: unknown,
+): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }

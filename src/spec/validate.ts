@@ -37,7 +37,10 @@ export interface ValidationResult {
 }
 
 /** Validates the header and every node of an interpolated tree. */
-export function validateTree(root: MapNode, registry: NodeTypeRegistry): ValidationResult {
+export function validateTree(
+  root: MapNode,
+  registry: NodeTypeRegistry,
+): ValidationResult {
   const diagnostics: Diagnostic[] = [];
   const name = checkHeader(root, diagnostics);
   const nodes = root.entries.get('nodes')!.value as MapNode;
@@ -59,24 +62,50 @@ export function validateTree(root: MapNode, registry: NodeTypeRegistry): Validat
   return { name, nodes: validated, diagnostics };
 }
 
-function checkHeader(root: MapNode, diagnostics: Diagnostic[]): string | undefined {
+function checkHeader(
+  root: MapNode,
+  diagnostics: Diagnostic[],
+): string | undefined {
   const name = root.entries.get('name')?.value;
   const description = root.entries.get('description')?.value;
 
-  if (description !== undefined && !(description.kind === 'scalar' && typeof description.value === 'string')) {
-    diagnostics.push(valueDiagnostic('wrong-type', description, '`description` must be a string.', 'a string'));
+  if (
+    description !== undefined &&
+    !(description.kind === 'scalar' && typeof description.value === 'string')
+  ) {
+    diagnostics.push(
+      valueDiagnostic(
+        'wrong-type',
+        description,
+        '`description` must be a string.',
+        'a string',
+      ),
+    );
   }
 
-  if (name === undefined || (name.kind === 'scalar' && name.unresolved)) return undefined;
+  if (name === undefined || (name.kind === 'scalar' && name.unresolved))
+    return undefined;
 
   if (name.kind !== 'scalar' || typeof name.value !== 'string') {
-    diagnostics.push(valueDiagnostic('wrong-type', name, 'The pipeline `name` must be a string.', 'a string such as `movielens-100k`'));
+    diagnostics.push(
+      valueDiagnostic(
+        'wrong-type',
+        name,
+        'The pipeline `name` must be a string.',
+        'a string such as `movielens-100k`',
+      ),
+    );
     return undefined;
   }
 
   if (!PIPELINE_NAME_PATTERN.test(name.value)) {
     diagnostics.push(
-      valueDiagnostic('invalid-name', name, `Pipeline name \`${name.value}\` is invalid: a name starts with a letter or digit and has only letters, digits, \`_\`, \`.\` and \`-\`.`, 'a name matching /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/'),
+      valueDiagnostic(
+        'invalid-name',
+        name,
+        `Pipeline name \`${name.value}\` is invalid: a name starts with a letter or digit and has only letters, digits, \`_\`, \`.\` and \`-\`.`,
+        'a name matching /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/',
+      ),
     );
   }
 
@@ -95,25 +124,54 @@ function validateNode(
   if (type === undefined) {
     const known = [...registry.keys()].sort();
     const message = `Unknown node type \`${draft.type}\` in node \`${draft.name}\`.${didYouMean(draft.type, known)}`;
-    diagnostics.push(valueDiagnostic('unknown-node-type', draft.typeNode!, message, known.length === 0 ? 'a registered node type (none are registered)' : listNames(known, 30)));
+    diagnostics.push(
+      valueDiagnostic(
+        'unknown-node-type',
+        draft.typeNode!,
+        message,
+        known.length === 0
+          ? 'a registered node type (none are registered)'
+          : listNames(known, 30),
+      ),
+    );
     return undefined;
   }
 
-  const params = resolveParams(type.params, draft.params, { nodeName: draft.name, typeName: type.name, location: draft.paramsLocation });
+  const params = resolveParams(type.params, draft.params, {
+    nodeName: draft.name,
+    typeName: type.name,
+    location: draft.paramsLocation,
+  });
   const inputs = resolveInputs(draft, type, { drafts, registry });
   diagnostics.push(...params.diagnostics, ...inputs.diagnostics);
 
-  const node = { name: draft.name, index: draft.index, type: type.name, params: params.params, inputs: inputs.inputs, location: draft.location };
+  const node = {
+    name: draft.name,
+    index: draft.index,
+    type: type.name,
+    params: params.params,
+    inputs: inputs.inputs,
+    location: draft.location,
+  };
   return { node, edges: inputs.edges };
 }
 
-function cycleDiagnostics(drafts: NodeDraft[], edges: Map<string, InputEdge[]>): Diagnostic[] {
-  const graph = new DirectedGraph<Record<string, never>, { location: SourceLocation }>();
+function cycleDiagnostics(
+  drafts: NodeDraft[],
+  edges: Map<string, InputEdge[]>,
+): Diagnostic[] {
+  const graph = new DirectedGraph<
+    Record<string, never>,
+    { location: SourceLocation }
+  >();
   for (const draft of drafts) graph.addNode(draft.name);
 
   for (const [target, inputs] of edges) {
     for (const edge of inputs) {
-      if (graph.hasNode(edge.upstream)) graph.mergeDirectedEdge(edge.upstream, target, { location: edge.location });
+      if (graph.hasNode(edge.upstream))
+        graph.mergeDirectedEdge(edge.upstream, target, {
+          location: edge.location,
+        });
     }
   }
 
@@ -126,6 +184,8 @@ function cycleDiagnostics(drafts: NodeDraft[], edges: Map<string, InputEdge[]>):
       return { message: `node \`${next}\` reads \`${name}\` here`, location };
     });
     const message = `Nodes ${listNames(cycle).replace(/ or /, ' and ')} form a cycle through their inputs: ${path}. Remove one of these inputs.`;
-    return diagnostic('cycle', byName.get(cycle[0])!.location, message, { related });
+    return diagnostic('cycle', byName.get(cycle[0])!.location, message, {
+      related,
+    });
   });
 }
