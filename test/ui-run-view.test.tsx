@@ -184,10 +184,12 @@ describe('keys', () => {
       '  error: FileNotFoundError: items.csv',
     );
 
-    ui.stdin.write(ARROW_UP);
-    ui.stdin.write(ARROW_DOWN);
-    ui.stdin.write(ARROW_UP);
-    await settle();
+    // The fake stdin keeps one chunk at a time, so each key gets a turn.
+    for (const key of [ARROW_UP, ARROW_DOWN, ARROW_UP]) {
+      ui.stdin.write(key);
+      await settle();
+    }
+
     expect(lineWith('›')).toContain('pretrain-student');
     expect(lineWith('epoch 5:')).toBe('  epoch 5: loss 6.0123');
   });
@@ -198,11 +200,10 @@ describe('keys', () => {
     await settle();
     expect(ui.lastFrame()).not.toContain('Stopping');
 
-    ui.stdin.write('q');
-    await settle();
-    ui.stdin.write('q');
-    ui.stdin.write(CTRL_C);
-    await settle();
+    for (const key of ['q', 'q', CTRL_C]) {
+      ui.stdin.write(key);
+      await settle();
+    }
 
     expect(onCancel).toHaveBeenCalledTimes(1);
     expect(lineWith('■')).toBe('■ Stopping: stop requested with q or Ctrl-C.');
@@ -235,6 +236,82 @@ describe('keys', () => {
     await settle();
 
     expect(onCancel).not.toHaveBeenCalled();
+  });
+});
+
+describe('footer', () => {
+  it('hides debug log lines of the selected node', async () => {
+    const { ui, dispatchAll, lineWith } = mountView();
+    dispatchAll([
+      ...midRunEvents(),
+      {
+        kind: 'log',
+        time: at(90_000),
+        nodeId: 'refine-teacher',
+        level: 'debug',
+        message: 'batch 121 took 12 ms',
+      },
+    ]);
+    await settle();
+
+    expect(lineWith('warn:')).toBe('  warn: learning rate reduced to 0.0005');
+    expect(ui.lastFrame()).not.toContain('batch 121');
+  });
+
+  it('shows the key help while the run is live', async () => {
+    const { dispatchAll, lineWith } = mountView();
+    dispatchAll(midRunEvents());
+    await settle();
+
+    expect(lineWith('select node')).toBe('↑/↓ select node · q or Ctrl-C stop');
+  });
+});
+
+describe('stopping banner', () => {
+  it('shows the runner message without repeating what is kept', async () => {
+    const { ui, dispatchAll, lineWith } = mountView();
+    dispatchAll([
+      ...midRunEvents(),
+      {
+        kind: 'run-stopping',
+        time: at(90_000),
+        reason: 'signal',
+        message:
+          'Stopping: cancelling 1 running node(s). Published artifacts ' +
+          'are kept.',
+      },
+    ]);
+    await settle();
+
+    expect(lineWith('■')).toBe(
+      '■ Stopping: the process received a stop signal.',
+    );
+    expect(lineWith('cancelling')).toBe(
+      '  cancelling 1 running node(s). Published artifacts are kept.',
+    );
+    expect(ui.lastFrame()).not.toContain('Kept:');
+  });
+
+  it('adds what is kept when the runner message omits it', async () => {
+    const { dispatchAll, lineWith } = mountView();
+    dispatchAll([
+      ...midRunEvents(),
+      {
+        kind: 'run-stopping',
+        time: at(90_000),
+        reason: 'failure',
+        message: 'Node `export-items` failed.',
+      },
+    ]);
+    await settle();
+
+    expect(lineWith('■')).toBe('■ Stopping: a node failed.');
+    expect(lineWith('Node `export-items`')).toBe(
+      '  Node `export-items` failed.',
+    );
+    expect(lineWith('Kept:')).toContain(
+      'Kept: published artifacts and the checkpoints of interrupted nodes.',
+    );
   });
 });
 
@@ -327,6 +404,7 @@ describe('width', () => {
     dispatchAll(toSweepEvents(midRunEvents()));
     await settle();
     ui.stdin.write(ARROW_UP);
+    await settle();
     ui.stdin.write('q');
     await settle();
     dispatchAll(toSweepEvents([runFinished()]));

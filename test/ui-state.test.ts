@@ -199,7 +199,7 @@ describe('reduceRunState', () => {
     expect(state.finished?.durationMs).toBe(200_000);
   });
 
-  it('marks waiting nodes cancelled when the run was cancelled', () => {
+  it('marks waiting nodes skipped when the run was cancelled', () => {
     const finished = runFinished();
     if (finished.kind !== 'run-finished') {
       throw new Error('fixture must be run-finished');
@@ -210,7 +210,7 @@ describe('reduceRunState', () => {
       { ...finished, status: 'cancelled' },
     ]);
 
-    expect(state.nodes.evaluate.status).toBe('cancelled');
+    expect(state.nodes.evaluate.status).toBe('skipped');
   });
 });
 
@@ -226,6 +226,17 @@ describe('progress tracking', () => {
     expect(progressState?.epoch).toBe(2);
     expect(progressState?.loss).toBe(3.5);
     expect(progressState?.phase).toBe('validating');
+  });
+
+  it('clears the phase when an event carries none', () => {
+    const state = reduceAll([
+      runStarted(),
+      progress('evaluate', 10, { epoch: 1, epochs: 5, phase: 'validating' }),
+      progress('evaluate', 20, { epoch: 2, epochs: 5, step: 1, steps: 9 }),
+    ]);
+
+    expect(state.nodes.evaluate.progress?.phase).toBeUndefined();
+    expect(state.nodes.evaluate.progress?.epoch).toBe(2);
   });
 
   it('estimates the ETA from steps per second between events', () => {

@@ -10,7 +10,8 @@ import type { Logger } from '../events/events.js';
 import { createRunView, type RunViewOptions } from './run-view.js';
 
 export { RENDER_INTERVAL_MS } from './render-throttle.js';
-export { createRunView, USER_STOP_MESSAGE } from './run-view.js';
+export { USER_STOP_MESSAGE } from './components/stopping-banner.js';
+export { createRunView } from './run-view.js';
 export type { RunViewHandle, RunViewOptions } from './run-view.js';
 export { createInitialRunState, reduceRunState } from './state.js';
 export type { NodeStatus, RunState } from './state.js';

@@ -52,7 +52,6 @@ const PROGRESS_FIELD_NAMES = [
   'loss',
   'sequencesPerS',
   'validNdcg10',
-  'phase',
 ] as const satisfies readonly (keyof ProgressFields)[];
 
 /** Merges one progress event into a node's progress. */
@@ -61,12 +60,15 @@ export function applyProgressEvent(
   event: EventOf<'progress'>,
 ): NodeProgressState {
   const timeMs = Date.parse(event.time);
+  // The phase belongs to one event: training steps carry none after a
+  // `validating` event, and the view should stop showing that phase.
   const merged: NodeProgressState = {
     ...(previous ?? { validHistory: [] }),
+    phase: event.phase,
     updatedAtMs: timeMs,
   };
-  // Fields the event leaves out keep their last value, so a phase-only
-  // event does not blank the epoch counters.
+  // Other fields the event leaves out keep their last value, so a
+  // phase-only event does not blank the epoch counters.
   for (const name of PROGRESS_FIELD_NAMES) {
     if (event[name] !== undefined) {
       Object.assign(merged, { [name]: event[name] });

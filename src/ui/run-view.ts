@@ -5,13 +5,11 @@
  */
 import { createElement, type ReactElement } from 'react';
 import { RunView } from './components/run-view.js';
+import { USER_STOP_MESSAGE } from './components/stopping-banner.js';
 import type { ThrottleTimers } from './render-throttle.js';
 import { createRunStore, type RunStore } from './run-store.js';
 import { isColorEnabled } from './theme.js';
 import { UiOptionsContext } from './ui-context.js';
-
-/** Message of the stop the user requests with `q` or Ctrl-C. */
-export const USER_STOP_MESSAGE = 'stop requested with q or Ctrl-C.';
 
 /** Options of the run view. */
 export interface RunViewOptions {

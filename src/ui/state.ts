@@ -23,7 +23,7 @@ export const LOG_LINES_KEPT = 20;
 
 /**
  * Status of one node on screen. `skipped` is a node that never started
- * because the run ended first (an upstream node failed).
+ * because an upstream node failed or the run was stopped first.
  */
 export type NodeStatus =
   | 'waiting'
@@ -274,7 +274,7 @@ function finishRun(state: RunState, event: EventOf<'run-finished'>): RunState {
   const endedAtMs = Date.parse(event.time);
   const nodes: Record<PlannedNodeId, NodeState> = {};
   for (const [id, node] of Object.entries(state.nodes)) {
-    nodes[id] = settleNode(node, event.status, endedAtMs);
+    nodes[id] = settleNode(node, endedAtMs);
   }
 
   return {
@@ -291,11 +291,7 @@ function finishRun(state: RunState, event: EventOf<'run-finished'>): RunState {
 }
 
 /** Gives a node that had not ended when the run ended its final status. */
-function settleNode(
-  node: NodeState,
-  runStatus: FinishedState['status'],
-  endedAtMs: number,
-): NodeState {
+function settleNode(node: NodeState, endedAtMs: number): NodeState {
   switch (node.status) {
     case 'running':
       return {
@@ -308,10 +304,9 @@ function settleNode(
       };
     case 'waiting':
     case 'queued':
-      return {
-        ...node,
-        status: runStatus === 'cancelled' ? 'cancelled' : 'skipped',
-      };
+      // The runner records a node that never started as skipped, whether
+      // an upstream node failed or the run was stopped.
+      return { ...node, status: 'skipped' };
     case 'cached':
     case 'done':
     case 'failed':

@@ -48,7 +48,8 @@ export function Footer({ state, node, columns, showKeys }: FooterProps) {
 
 /**
  * Selects the lines to show: a failed node's error detail when it has
- * one, else the node's log, or the run-level log when no node is selected.
+ * one, else the node's log (without debug lines), or the run-level log
+ * when no node is selected.
  */
 export function selectFooterLines(
   state: RunState,
@@ -66,7 +67,8 @@ export function selectFooterLines(
 
   const logs = node === undefined ? state.runLogs : node.logs;
 
-  return logs.slice(-FOOTER_LOG_LINES);
+  // Debug lines are kept in the state but, as in the plain log, not shown.
+  return logs.filter((line) => line.level !== 'debug').slice(-FOOTER_LOG_LINES);
 }
 
 function levelColor(level: LogLine['level']): string | undefined {
