@@ -56,7 +56,10 @@ export type ParamSchema = Record<string, ParamSpec>;
 
 /** Declaration of one named input. */
 export interface InputSpec {
-  /** Artifact kind the input must be, for example `dataset` or `model`. */
+  /**
+   * Artifact kind the input must be, for example `dataset` or `model`;
+   * `*` accepts any kind.
+   */
   kind: string | readonly string[];
   description: string;
   /** Whether the input takes a list of nodes. */
@@ -139,6 +142,10 @@ export interface NodeType<P = any> {
   /** One sentence for `distillery types` and error messages. */
   description: string;
   params: ParamSchema;
+  /**
+   * Inputs by name. An entry named `*` accepts any other input name that a
+   * pipeline file writes, with that entry's spec.
+   */
   inputs: Record<string, InputSpec>;
   /** Kind of artifact the node produces, for example `model`. */
   output: string;

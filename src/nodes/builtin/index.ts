@@ -6,6 +6,7 @@ import { pretrainStudentNodeType } from './pretrain-student.js';
 import { initTeacherNodeType } from './init-teacher.js';
 import { refineTeacherNodeType } from './refine-teacher.js';
 import { distillBackNodeType } from './distill-back.js';
+import { commandNodeType } from './command.js';
 
 export const builtinNodeTypes: NodeType[] = [
   loadDataNodeType,
@@ -14,4 +15,5 @@ export const builtinNodeTypes: NodeType[] = [
   refineTeacherNodeType,
   distillBackNodeType,
   evaluateNodeType,
+  commandNodeType,
 ];
