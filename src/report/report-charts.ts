@@ -25,6 +25,13 @@ const CURVE_MEASURES = [
 /** Facets per line of the faceted charts before they wrap. */
 const FACET_COLUMNS = 3;
 
+/** A training curve with the legend entry it is drawn under. */
+export interface LabelledCurve {
+  /** Legend entry: the comparison row, or the model's node. */
+  label: string;
+  curve: TrainingCurve;
+}
+
 /** One point of a training curve, as charted. */
 interface CurveDatum {
   node: string;
@@ -36,28 +43,53 @@ interface CurveDatum {
 }
 
 /**
- * Returns one chart per training measure: a facet per training node, a
- * line per artifact, coloured by the comparison row its variants belong
- * to. Variants that share an artifact (a student shared across settings)
- * share its line. Returns no charts when no node kept a history.
+ * Returns one chart per training measure: a facet per training node and a
+ * line per curve, coloured by its label. Returns no charts when no curve
+ * has points.
  */
 export function curveCharts(
-  table: CompareTable,
-  variants: readonly VariantResult[],
+  curves: readonly LabelledCurve[],
+  legendTitle: string,
 ): ReportChart[] {
-  const data = curveData(table, variants);
+  const data = curves.flatMap(curvePoints);
   if (data.length === 0) return [];
   const nodes = [...new Set(data.map((d) => d.node))];
-  const legend = table.grouped ? 'setting' : 'variant';
-  return CURVE_MEASURES.filter((m) => data.some((d) => d[m.field] !== null)).map(
-    (measure) => ({
-      title: `${capitalise(measure.title)} per epoch`,
-      caption:
-        `One line per trained artifact, coloured by ${legend}; variants ` +
-        'that share an artifact share its line.',
-      spec: curveSpec(data, nodes, measure, legend),
-    }),
+  const measures = CURVE_MEASURES.filter((m) =>
+    data.some((d) => d[m.field] !== null),
   );
+  return measures.map((measure) => ({
+    title: `${capitalise(measure.title)} per epoch`,
+    caption:
+      `One line per trained artifact, coloured by ${legendTitle}. ` +
+      'Variants that share an artifact share its line.',
+    spec: curveSpec(data, nodes, measure, legendTitle),
+  }));
+}
+
+/**
+ * Labels each distinct training artifact of the variants with the row of
+ * the comparison its variants belong to. An artifact shared by variants
+ * of several rows (a student shared across settings) is drawn once, as
+ * `shared by all` or with the rows' labels joined.
+ */
+export function curvesByRow(
+  table: CompareTable,
+  variants: readonly VariantResult[],
+): LabelledCurve[] {
+  const byKey = new Map<string, { curve: TrainingCurve; rows: Set<string> }>();
+  for (const variant of variants) {
+    const row = rowOf(table.rows, variant.variant);
+    for (const curve of variant.curves) {
+      const entry = byKey.get(curve.key) ?? { curve, rows: new Set<string>() };
+      entry.rows.add(row?.label ?? variant.variant ?? '(no variants)');
+      byKey.set(curve.key, entry);
+    }
+  }
+
+  return [...byKey.values()].map(({ curve, rows }) => ({
+    label: seriesLabel(rows, table.rows.length),
+    curve,
+  }));
 }
 
 /**
@@ -82,30 +114,16 @@ export function barCharts(
   }));
 }
 
-function curveData(
-  table: CompareTable,
-  variants: readonly VariantResult[],
-): CurveDatum[] {
-  const byKey = new Map<string, { curve: TrainingCurve; rows: Set<string> }>();
-  for (const variant of variants) {
-    const row = rowOf(table.rows, variant.variant);
-    for (const curve of variant.curves) {
-      const entry = byKey.get(curve.key) ?? { curve, rows: new Set<string>() };
-      entry.rows.add(row?.label ?? variant.variant ?? '(no variants)');
-      byKey.set(curve.key, entry);
-    }
-  }
-
-  return [...byKey.values()].flatMap(({ curve, rows }) =>
-    curve.history.map((point) => ({
-      node: `${curve.node} (${curve.type})`,
-      series: seriesLabel(rows, table.rows.length),
-      key: curve.key,
-      epoch: point.epoch,
-      loss: point.loss ?? null,
-      validNdcg10: point.validNdcg10 ?? null,
-    })),
-  );
+function curvePoints({ label, curve }: LabelledCurve): CurveDatum[] {
+  const node = curve.type ? `${curve.node} (${curve.type})` : curve.node;
+  return curve.history.map((point) => ({
+    node,
+    series: label,
+    key: curve.key,
+    epoch: point.epoch,
+    loss: point.loss ?? null,
+    validNdcg10: point.validNdcg10 ?? null,
+  }));
 }
 
 function seriesLabel(rows: ReadonlySet<string>, rowCount: number): string {

@@ -35,7 +35,7 @@ export interface HistoryPoint {
 export interface TrainingCurve {
   /** Node name, as written in the pipeline file. */
   node: string;
-  /** Node type, for example `refine-teacher`. */
+  /** Node type, for example `refine-teacher`; empty when unknown. */
   type: string;
   /** Cache key of the node's artifact: variants that share it share a curve. */
   key: string;

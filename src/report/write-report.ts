@@ -10,7 +10,12 @@ import { graphFromRecords } from './graph-svg.js';
 import { nodesTableHtml } from './html-tables.js';
 import { renderReportPage } from './html-page.js';
 import { loadVariantResults } from './load-runs.js';
-import { barCharts, curveCharts } from './report-charts.js';
+import {
+  barCharts,
+  curveCharts,
+  curvesByRow,
+  type LabelledCurve,
+} from './report-charts.js';
 import type { VariantResult } from './types.js';
 
 /** Options of `writeReport`. */
@@ -40,6 +45,11 @@ export interface WriteVariantReportOptions {
   baseline?: string;
   /** Run records for the graph; without them the graph is left out. */
   records?: readonly RunRecord[];
+  /**
+   * Curves to chart, with their legend title. Default: the variants'
+   * curves, labelled by comparison row.
+   */
+  curves?: { legendTitle: string; curves: LabelledCurve[] };
 }
 
 /** Counts and location of a written report. */
@@ -83,7 +93,12 @@ export async function writeVariantReport(
   });
   const records = options.records ?? [];
   table.pipelines = [...new Set(records.map((r) => r.pipeline))];
-  const curves = curveCharts(table, options.variants);
+  const curves = options.curves
+    ? curveCharts(options.curves.curves, options.curves.legendTitle)
+    : curveCharts(
+        curvesByRow(table, options.variants),
+        table.grouped ? 'setting' : 'variant',
+      );
   const bars = barCharts(table, options.variants);
   const html = await renderReportPage({
     title: options.title,

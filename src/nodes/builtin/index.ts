@@ -7,6 +7,7 @@ import { initTeacherNodeType } from './init-teacher.js';
 import { refineTeacherNodeType } from './refine-teacher.js';
 import { distillBackNodeType } from './distill-back.js';
 import { commandNodeType } from './command.js';
+import { reportNodeType } from './report.js';
 
 export const builtinNodeTypes: NodeType[] = [
   loadDataNodeType,
@@ -16,4 +17,5 @@ export const builtinNodeTypes: NodeType[] = [
   distillBackNodeType,
   evaluateNodeType,
   commandNodeType,
+  reportNodeType,
 ];
