@@ -80,18 +80,35 @@ describe('variants', () => {
     expect(seeds).toEqual([9, 9, 9, 9, 9, 9, 9]);
   });
 
-  test('pipeline with variants requires a selection', () => {
+  test('no selection resolves every variant', () => {
+    const resolved = loadAndResolve(SWEEP);
+    expect(resolved.variants).toEqual(load(SWEEP).variants.map((v) => v.name));
+    expect(resolved.nodes).toHaveLength(21);
+  });
+
+  test('variant and all variants conflict', () => {
     const spec = load(SWEEP);
     const error = pipelineError(() =>
-      resolvePipeline(spec, { registry: fakeRegistry }),
+      resolvePipeline(spec, {
+        variant: 'small-teacher',
+        allVariants: true,
+        registry: fakeRegistry,
+      }),
     );
-    expect(error.diagnostics[0].reason).toBe('variant-required');
+    expect(error.diagnostics[0].reason).toBe('conflicting-options');
     expect(error.render()).toContain(
-      'error: The pipeline declares 7 variants: pass `--variant NAME` to run one or `--all-variants` to run them all.',
+      'pipe.yaml:16:1: error: Both `--variant` and `--all-variants` were given: pass only one of them.',
     );
-    expect(error.render()).toContain(
-      '  expected: `seed=1,init=embedding-head`, `seed=1,init=random`,',
-    );
+  });
+
+  test('all variants without variants is the base', () => {
+    const resolved = loadAndResolve(BASE, { allVariants: true });
+    expect(resolved.variants).toEqual([null]);
+    expect(resolved.nodes.map((node) => node.id)).toEqual([
+      'data',
+      'student',
+      'evaluate',
+    ]);
   });
 
   test('unknown variant lists the available ones', () => {
@@ -111,6 +128,9 @@ describe('variants', () => {
       resolvePipeline(spec, { variant: 'x', registry: fakeRegistry }),
     );
     expect(error.diagnostics[0].reason).toBe('no-variants');
+    expect(error.render()).toContain(
+      'pipe.yaml:1:1: error: `--variant x` was given, but the pipeline declares no variants: drop the option.',
+    );
   });
 
   test('pipeline without variants uses plain ids', () => {

@@ -43,7 +43,7 @@ export type DiagnosticReason =
   | 'duplicate-variant'
   | 'too-many-variants'
   | 'unknown-variant'
-  | 'variant-required'
+  | 'conflicting-options'
   | 'no-variants';
 
 /** A secondary place that explains a diagnostic. */
@@ -162,8 +162,8 @@ export function describeReason(reason: DiagnosticReason): string {
       return 'too many variants';
     case 'unknown-variant':
       return 'an unknown variant';
-    case 'variant-required':
-      return 'a variant must be selected';
+    case 'conflicting-options':
+      return 'options that exclude each other';
     case 'no-variants':
       return 'a variant selected in a pipeline without variants';
   }

@@ -28,17 +28,21 @@ import type { VariantDraft } from './variants.js';
 /**
  * Options of `resolvePipeline`.
  *
- * Note: a pipeline that declares variants needs `variant` or
- * `allVariants`; resolving it with neither throws a `PipelineError` that
- * lists the variants. Hydra runs the base config unless `--multirun` is
- * given, while DVC's `dvc repro` runs every stage of a `matrix`. The two
- * habits conflict, so the user chooses instead of the loader guessing.
- * A pipeline without variants rejects both options.
+ * Note: with neither `variant` nor `allVariants`, every declared variant
+ * is resolved, and the base pipeline without variant overrides is never
+ * resolved on its own. Variants are declared in the pipeline file, and
+ * tools with sweeps declared in their files run them all by default:
+ * `dvc repro` runs every stage that a `matrix` in `dvc.yaml` expands to,
+ * and Hydra multi-runs by default when the config sets
+ * `hydra.mode=MULTIRUN`. A pipeline without variants rejects `variant`.
  */
 export interface ResolveOptions {
   /** Name of the one variant to resolve. */
   variant?: string;
-  /** Resolve every declared variant (a sweep). Default false. */
+  /**
+   * Resolve every declared variant (a sweep). This is also what happens
+   * when `variant` is not given, so the option only states it explicitly.
+   */
   allVariants?: boolean;
   /** Node types that `type:` may name. */
   registry: NodeTypeRegistry;
@@ -98,14 +102,10 @@ function selectVariants(
   };
 
   if (state.variants.length === 0) {
-    if (options.variant !== undefined || options.allVariants) {
-      const given =
-        options.variant === undefined
-          ? '`--all-variants`'
-          : `\`--variant ${options.variant}\``;
+    if (options.variant !== undefined) {
       fail(
         'no-variants',
-        `${given} was given, but the pipeline declares no variants: drop the option.`,
+        `\`--variant ${options.variant}\` was given, but the pipeline declares no variants: drop the option.`,
       );
     }
     return [null];
@@ -113,20 +113,12 @@ function selectVariants(
 
   if (options.variant !== undefined && options.allVariants) {
     fail(
-      'variant-required',
+      'conflicting-options',
       'Both `--variant` and `--all-variants` were given: pass only one of them.',
     );
   }
 
-  if (options.allVariants) return state.variants;
-
-  if (options.variant === undefined) {
-    fail(
-      'variant-required',
-      `The pipeline declares ${names.length} variants: pass \`--variant NAME\` to run one or \`--all-variants\` to run them all.`,
-      listNames(names, 20),
-    );
-  }
+  if (options.variant === undefined) return state.variants;
 
   const chosen = state.variants.find(
     (variant) => variant.name === options.variant,
