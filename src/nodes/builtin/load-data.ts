@@ -6,6 +6,7 @@
 import path from 'node:path';
 import {
   defineNodeType,
+  type ArtifactRef,
   type DependencyPaths,
   type NodeContext,
 } from '../node-type.js';
@@ -19,7 +20,7 @@ import type { TextEncoding } from '../../data/decode.js';
 
 /** Parameters of `load-data`, as validated against the schema below. */
 export interface LoadDataParams {
-  dataset: 'ml-100k' | 'ml-latest-small' | 'file';
+  dataset: 'ml-100k' | 'ml-latest-small' | 'file' | 'input';
   path: string;
   format: 'delimited' | 'user-item';
   delimiter: string;
@@ -46,22 +47,32 @@ export const loadDataNodeType = defineNodeType<LoadDataParams>({
     'them (leave-one-out), with item titles and genres.',
   module: import.meta.url,
   output: 'dataset',
-  inputs: {},
+  inputs: {
+    source: {
+      kind: 'files',
+      description:
+        'With `dataset: input`: the artifact (of a `command` node, for ' +
+        'example) that contains the file at `path`.',
+      optional: true,
+    },
+  },
   params: {
     dataset: {
       type: 'enum',
-      values: [...datasetNames, 'file'],
+      values: [...datasetNames, 'file', 'input'],
       default: 'ml-100k',
       description:
         'A named dataset, found under the data folder or downloaded from ' +
-        'GroupLens, or `file` for the file at `path`.',
+        'GroupLens; `file` for the file at `path`; or `input` for the file ' +
+        'at `path` inside the `source` input.',
     },
     path: {
       type: 'string',
       default: '',
       description:
         'With `dataset: file`: the interaction file, relative to the ' +
-        'pipeline file unless absolute.',
+        'pipeline file unless absolute. With `dataset: input`: its path ' +
+        "inside the `source` input's artifact.",
     },
     format: {
       type: 'enum',
@@ -169,6 +180,9 @@ export const loadDataNodeType = defineNodeType<LoadDataParams>({
   },
 
   async fileDependencies(params, paths) {
+    // The `source` input's digest is already part of the cache key.
+    if (params.dataset === 'input') return [];
+
     const source = toSource(params, paths);
     // A named dataset that is not yet under the data folder is downloaded
     // here, so that the cache key covers the content of its files.
@@ -186,7 +200,16 @@ export const loadDataNodeType = defineNodeType<LoadDataParams>({
 
 async function runLoadData(context: NodeContext<LoadDataParams>) {
   const { params, emit, signal } = context;
-  const source = toSource(params, context);
+  if (context.inputs.source !== undefined && params.dataset !== 'input') {
+    throw new DataError(
+      'invalid-option',
+      `Input \`source\` is read only with \`dataset: input\`; received ` +
+        `\`dataset: ${params.dataset}\`. Set \`dataset: input\` or remove ` +
+        'the input.',
+    );
+  }
+
+  const source = toSource(params, context, context.inputs.source);
   emit({ kind: 'progress', phase: 'reading' });
   const dataset = await loadDataset(source, {
     minRating: params.minRating,
@@ -220,11 +243,16 @@ async function runLoadData(context: NodeContext<LoadDataParams>) {
   };
 }
 
-/** Turns validated params into a data source description. */
+/**
+ * Turns validated params into a data source description. `input` is the
+ * `source` input's artifact, needed with `dataset: input`.
+ */
 export function toSource(
   params: LoadDataParams,
   paths: DependencyPaths,
+  input?: ArtifactRef | ArtifactRef[],
 ): DataSource {
+  if (params.dataset === 'input') return inputSource(params, input);
   if (params.dataset !== 'file') {
     return {
       dataset: params.dataset,
@@ -241,9 +269,31 @@ export function toSource(
     );
   }
 
+  return fileSource(params, path.resolve(paths.pipelineDir, params.path));
+}
+
+function inputSource(
+  params: LoadDataParams,
+  input: ArtifactRef | ArtifactRef[] | undefined,
+): DataSource {
+  const artifact = Array.isArray(input) ? input[0] : input;
+  if (artifact === undefined || params.path === '') {
+    throw new DataError(
+      'invalid-option',
+      '`dataset: input` needs the `source` input and `path`, the file ' +
+        `inside its artifact; received ${
+          artifact === undefined ? 'no `source` input' : 'no `path`'
+        }. Add both, for example \`inputs: { source: filter }\`.`,
+    );
+  }
+
+  return fileSource(params, path.resolve(artifact.dir, params.path));
+}
+
+function fileSource(params: LoadDataParams, file: string): DataSource {
   return {
     dataset: 'file',
-    path: path.resolve(paths.pipelineDir, params.path),
+    path: file,
     format: params.format,
     delimiter: params.delimiter,
     header: params.header,
