@@ -6,6 +6,12 @@
 import { tf } from '../src/engine/index.js';
 import type { Dataset } from '../src/data/dataset.js';
 import type { Recommender } from '../src/models/recommender.js';
+import type { EvaluateParams } from '../src/nodes/builtin/evaluate.js';
+import type {
+  ArtifactDigest,
+  ArtifactRef,
+  CacheKey,
+} from '../src/nodes/node-type.js';
 
 /** A recommender plus a flag telling whether it was disposed. */
 export interface FakeRecommender extends Recommender {
@@ -122,3 +128,31 @@ export const handMadeSequences = [
   [5, 6],
   [3, 1, 2, 4, 6, 5, 2],
 ];
+
+/** The node's default parameters, as the schema fills them in. */
+export const defaultParams: EvaluateParams = {
+  ks: [10, 20],
+  split: 'test',
+  protocol: 'full',
+  negatives: 100,
+  coldItemThreshold: 5,
+  sparseUserThreshold: 30,
+  batchSize: 256,
+  seed: 42,
+};
+
+/** Creates an input artifact reference to a folder, as the runner would. */
+export function artifactRef(
+  producer: string,
+  dir: string,
+  kind: string,
+): ArtifactRef {
+  return {
+    key: `key-${producer}` as CacheKey,
+    digest: `digest-${producer}` as ArtifactDigest,
+    dir,
+    kind,
+    producer,
+    summary: {},
+  };
+}

@@ -7,6 +7,7 @@ import { loadDataset } from '../src/data/load.js';
 import { initEngine } from '../src/engine/index.js';
 import { evaluateModels } from '../src/metrics/evaluate-models.js';
 import { formatMetricsTable } from '../src/metrics/metrics-table.js';
+import { defaultParams as options } from './evaluate-fakes.js';
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dataDir =
@@ -23,16 +24,6 @@ describe.skipIf(!hasData)('most-popular on ml-100k', () => {
     await initEngine();
     dataset = await loadDataset({ dataset: 'ml-100k', dataDir });
   });
-
-  const options = {
-    protocol: 'full' as const,
-    ks: [10, 20],
-    negatives: 100,
-    coldItemThreshold: 5,
-    sparseUserThreshold: 30,
-    batchSize: 256,
-    seed: 1,
-  };
 
   it('test split matches the reference', () => {
     const { metrics } = evaluateModels(dataset, [], { ...options, split: 'test' });

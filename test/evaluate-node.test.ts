@@ -5,12 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '../src/engine/index.js';
 import { readDataset, writeDataset } from '../src/data/artifact.js';
 import type { NodeEmittedEvent } from '../src/events/events.js';
-import type {
-  ArtifactDigest,
-  ArtifactRef,
-  CacheKey,
-  NodeContext,
-} from '../src/nodes/node-type.js';
+import type { NodeContext } from '../src/nodes/node-type.js';
 import {
   evaluateNodeType,
   formatMetricsTable,
@@ -21,7 +16,9 @@ import {
 import { builtinNodeTypes } from '../src/nodes/builtin/index.js';
 import type { MetricsFile, PerUserFile } from '../src/metrics/metrics-file.js';
 import {
+  artifactRef as artifact,
   datasetOf,
+  defaultParams,
   fixedRowModel,
   handMadeSequences,
   type FakeRecommender,
@@ -44,22 +41,9 @@ async function tempFolder(): Promise<string> {
   return folder;
 }
 
-function artifact(producer: string, dir: string, kind: string): ArtifactRef {
-  return {
-    key: `key-${producer}` as CacheKey,
-    digest: `digest-${producer}` as ArtifactDigest,
-    dir,
-    kind,
-    producer,
-    summary: {},
-  };
-}
-
 const defaults: EvaluateParams = {
+  ...defaultParams,
   ks: [1, 2],
-  split: 'test',
-  protocol: 'full',
-  negatives: 100,
   coldItemThreshold: 1,
   sparseUserThreshold: 2,
   batchSize: 3,
@@ -329,6 +313,9 @@ describe('node type', () => {
     expect(evaluateNodeType.inputs.models.multiple).toBe(true);
     expect(evaluateNodeType.params.ks.default).toEqual([10, 20]);
     expect(evaluateNodeType.params.sparseUserThreshold.default).toBe(30);
+    for (const [name, value] of Object.entries(defaultParams)) {
+      expect(evaluateNodeType.params[name].default).toEqual(value);
+    }
     expect(builtinNodeTypes).toContain(evaluateNodeType);
   });
 });

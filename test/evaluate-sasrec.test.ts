@@ -10,12 +10,7 @@ import type { ModelConfig } from '../src/models/config.js';
 import { SequentialModel } from '../src/models/model.js';
 import { Prng } from '../src/models/prng.js';
 import { runEvaluate, type EvaluateParams } from '../src/nodes/builtin/evaluate.js';
-import type {
-  ArtifactDigest,
-  ArtifactRef,
-  CacheKey,
-} from '../src/nodes/node-type.js';
-import { datasetOf } from './evaluate-fakes.js';
+import { artifactRef as ref, datasetOf } from './evaluate-fakes.js';
 
 const NUM_ITEMS = 30;
 
@@ -43,17 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-function ref(producer: string, dir: string, kind: string): ArtifactRef {
-  return {
-    key: `key-${producer}` as CacheKey,
-    digest: `digest-${producer}` as ArtifactDigest,
-    dir,
-    kind,
-    producer,
-    summary: {},
-  };
-}
 
 /** Writes an untrained model artifact drawn from `seed`. */
 async function modelArtifact(name: string, seed: number): Promise<string> {

@@ -5,7 +5,11 @@ import { Prng } from '../src/models/prng.js';
 import { rankCases } from '../src/metrics/rank-cases.js';
 import { rankOfTarget } from '../src/metrics/ranking.js';
 import { buildTestCases } from '../src/metrics/test-cases.js';
-import { datasetOf, randomEmbeddingModel } from './evaluate-fakes.js';
+import {
+  datasetOf,
+  defaultParams,
+  randomEmbeddingModel,
+} from './evaluate-fakes.js';
 
 // ml-100k's shape: 943 users, 1682 items, histories of 20 to 737 items.
 const USERS = 943;
@@ -48,16 +52,7 @@ describe('evaluation at ml-100k size', () => {
     const report = evaluateModels(
       dataset,
       [{ name: 'random', producer: 'random', recommender: model }],
-      {
-        split: 'test',
-        protocol: 'both',
-        ks: [10, 20],
-        negatives: 100,
-        coldItemThreshold: 5,
-        sparseUserThreshold: 30,
-        batchSize: 256,
-        seed: 1,
-      },
+      { ...defaultParams, protocol: 'both' },
     );
     model.dispose();
 
