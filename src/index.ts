@@ -3,12 +3,15 @@
  * and run it.
  *
  * ```ts
- * import { createRegistry, loadPipeline, resolvePipeline, run, Store } from 'distillery';
+ * import {
+ *   createRegistry, loadPipeline, resolvePipeline, run, Store,
+ * } from 'distillery';
  *
  * const registry = createRegistry();
  * const spec = await loadPipeline('pipelines/demo.yaml', { registry });
  * const resolved = resolvePipeline(spec, { registry });
- * const result = await run(resolved, { registry, store: new Store(), dataDir: 'data' });
+ * const store = new Store('artifacts');
+ * const result = await run(resolved, { registry, store, dataDir: 'data' });
  * ```
  */
 export { loadPipeline, resolvePipeline, PipelineError } from './spec/index.js';

@@ -1,7 +1,12 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cliFolder, distillery, FAKE_TYPES, writePipeline } from './cli-helpers.js';
+import {
+  cliFolder,
+  distillery,
+  FAKE_TYPES,
+  writePipeline,
+} from './cli-helpers.js';
 
 const PIPELINE = `name: demo
 nodes:
@@ -29,14 +34,30 @@ describe('distillery commands', () => {
   it('plan --json names each node with its status and reasons', async () => {
     const file = await writePipeline(dir, PIPELINE);
     const types = ['--node-types', FAKE_TYPES];
-    expect((await distillery(dir, ['run', file, '--ui', 'plain', ...types])).exitCode).toBe(0);
+    expect(
+      (await distillery(dir, ['run', file, '--ui', 'plain', ...types]))
+        .exitCode,
+    ).toBe(0);
 
-    const result = await distillery(dir, ['plan', file, '--json', '--set', 'nodes.train.params.offset=0.002', ...types]);
+    const result = await distillery(dir, [
+      'plan',
+      file,
+      '--json',
+      '--set',
+      'nodes.train.params.offset=0.002',
+      ...types,
+    ]);
     expect(result.exitCode).toBe(0);
     const planned = JSON.parse(result.stdout);
     expect(planned.executions).toBe(1);
     expect(planned.nodes).toEqual([
-      { node: 'data', variant: null, key: expect.stringMatching(/^[0-9a-f]{64}$/), status: 'cached', reasons: [] },
+      {
+        node: 'data',
+        variant: null,
+        key: expect.stringMatching(/^[0-9a-f]{64}$/),
+        status: 'cached',
+        reasons: [],
+      },
       {
         node: 'train',
         variant: null,
@@ -47,15 +68,22 @@ describe('distillery commands', () => {
     ]);
 
     const runs = await distillery(dir, ['runs']);
-    expect(runs.stdout).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4} +succeeded +demo +2 ran/m);
+    expect(runs.stdout).toMatch(
+      /^\d{8}-\d{6}-[0-9a-f]{4} +succeeded +demo +2 ran/m,
+    );
     const show = await distillery(dir, ['show', 'latest']);
     expect(show.stdout).toMatch(/^train +fake-add +ran +[0-9a-f]{12} /m);
 
     const objects = await readdir(join(dir, 'artifacts', 'objects'));
-    await writeFile(join(dir, 'artifacts', 'objects', objects[0], 'value.txt'), 'tampered');
+    await writeFile(
+      join(dir, 'artifacts', 'objects', objects[0], 'value.txt'),
+      'tampered',
+    );
     const verify = await distillery(dir, ['verify']);
     expect(verify.exitCode).toBe(1);
-    expect(verify.stdout).toContain(`invalid  ${objects[0]}: file \`value.txt\``);
+    expect(verify.stdout).toContain(
+      `invalid  ${objects[0]}: file \`value.txt\``,
+    );
     expect(verify.stderr).toMatch(/^error: The store has 1 invalid entries/);
 
     const gc = await distillery(dir, ['gc', '--dry-run']);
@@ -64,7 +92,10 @@ describe('distillery commands', () => {
   });
 
   it('renders a pipeline error and exits 2', async () => {
-    const file = await writePipeline(dir, 'name: demo\nnodes:\n  data:\n    type: no-such-type\n');
+    const file = await writePipeline(
+      dir,
+      'name: demo\nnodes:\n  data:\n    type: no-such-type\n',
+    );
     const result = await distillery(dir, ['plan', file]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/pipeline\.yaml:4:11: error: /);
@@ -83,7 +114,11 @@ describe('distillery commands', () => {
     const result = await distillery(dir, ['types', '--node-types', FAKE_TYPES]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('fake-add (v1) -> number');
-    expect(result.stdout).toContain('    offset (number, default 0): Added to the sum.');
-    expect(result.stdout).toContain('    rest (number, list, optional): More numbers.');
+    expect(result.stdout).toContain(
+      '    offset (number, default 0): Added to the sum.',
+    );
+    expect(result.stdout).toContain(
+      '    rest (number, list, optional): More numbers.',
+    );
   });
 });

@@ -4,7 +4,13 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../src/events/events.js';
 import type { RunRecord } from '../src/runner/run-record.js';
-import { cliFolder, distillery, FAKE_TYPES, writePipeline } from './cli-helpers.js';
+import {
+  cliFolder,
+  distillery,
+  FAKE_TYPES,
+  startDistillery,
+  writePipeline,
+} from './cli-helpers.js';
 
 const PIPELINE = `name: demo
 # A comment that does not change anything.
@@ -54,19 +60,35 @@ afterEach(async () => {
 
 async function latestRecord(): Promise<RunRecord> {
   const runs = (await readdir(join(dir, 'artifacts', 'runs'))).sort();
-  return JSON.parse(await readFile(join(dir, 'artifacts', 'runs', runs.at(-1)!), 'utf8'));
+  return JSON.parse(
+    await readFile(join(dir, 'artifacts', 'runs', runs.at(-1)!), 'utf8'),
+  );
 }
 
 describe('distillery run', () => {
   it('runs, then reuses everything after a reorder', async () => {
     const file = await writePipeline(dir, PIPELINE);
-    const first = await distillery(dir, ['run', file, '--ui', 'plain', '--node-types', FAKE_TYPES]);
+    const first = await distillery(dir, [
+      'run',
+      file,
+      '--ui',
+      'plain',
+      '--node-types',
+      FAKE_TYPES,
+    ]);
     expect(first.exitCode).toBe(0);
     expect(first.stdout).toMatch(/^done +sum in .*: sum 6$/m);
     expect(first.stdout).toMatch(/succeeded in .*: 3 ran$/m);
 
     await writeFile(file, REORDERED);
-    const second = await distillery(dir, ['run', file, '--ui', 'plain', '--node-types', FAKE_TYPES]);
+    const second = await distillery(dir, [
+      'run',
+      file,
+      '--ui',
+      'plain',
+      '--node-types',
+      FAKE_TYPES,
+    ]);
     expect(second.exitCode).toBe(0);
     const record = await latestRecord();
     expect(Object.values(record.nodes).map((node) => node.status)).toEqual([
@@ -78,34 +100,72 @@ describe('distillery run', () => {
   });
 
   it('writes only schema-valid JSON events with --ui json', async () => {
-    const schema = JSON.parse(await readFile('docs/events.schema.json', 'utf8'));
-    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+    const schema = JSON.parse(
+      await readFile('docs/events.schema.json', 'utf8'),
+    );
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(
+      schema,
+    );
     const file = await writePipeline(dir, PIPELINE);
     const result = await distillery(dir, [
-      'run', file, '--ui', 'json', '--node-types', FAKE_TYPES, '--set', 'nodes.one.params.value=5',
+      'run',
+      file,
+      '--ui',
+      'json',
+      '--node-types',
+      FAKE_TYPES,
+      '--set',
+      'nodes.one.params.value=5',
     ]);
     expect(result.exitCode).toBe(0);
 
-    const events = result.stdout.split('\n').map((line) => JSON.parse(line) as RunEvent);
+    const events = result.stdout
+      .split('\n')
+      .map((line) => JSON.parse(line) as RunEvent);
     for (const event of events) {
       const valid = validate(event);
-      expect(validate.errors ?? [], `${event.kind}: ${JSON.stringify(validate.errors)}`).toEqual([]);
+      expect(
+        validate.errors ?? [],
+        `${event.kind}: ${JSON.stringify(validate.errors)}`,
+      ).toEqual([]);
       expect(valid).toBe(true);
     }
 
     const kinds = new Set(events.map((event) => event.kind));
-    for (const kind of ['run-started', 'node-queued', 'node-started', 'progress', 'log', 'metric', 'node-finished', 'run-finished']) {
+    for (const kind of [
+      'run-started',
+      'node-queued',
+      'node-started',
+      'progress',
+      'log',
+      'metric',
+      'node-finished',
+      'run-finished',
+    ]) {
       expect(kinds.has(kind as RunEvent['kind'])).toBe(true);
     }
 
-    expect(events.at(-1)).toMatchObject({ kind: 'run-finished', status: 'succeeded' });
-    expect((await latestRecord()).overrides).toEqual(['nodes.one.params.value=5']);
+    expect(events.at(-1)).toMatchObject({
+      kind: 'run-finished',
+      status: 'succeeded',
+    });
+    expect((await latestRecord()).overrides).toEqual([
+      'nodes.one.params.value=5',
+    ]);
   });
 
   it('rejects an event that breaks the schema', async () => {
-    const schema = JSON.parse(await readFile('docs/events.schema.json', 'utf8'));
+    const schema = JSON.parse(
+      await readFile('docs/events.schema.json', 'utf8'),
+    );
     const validate = new Ajv2020({ strict: true }).compile(schema);
-    const event = { kind: 'node-failed', time: '2026-01-01T00:00:00Z', nodeId: 'a', key: '', durationMs: 1 };
+    const event = {
+      kind: 'node-failed',
+      time: '2026-01-01T00:00:00Z',
+      nodeId: 'a',
+      key: '',
+      durationMs: 1,
+    };
     expect(validate(event)).toBe(false);
   });
 
@@ -117,11 +177,15 @@ describe('distillery run', () => {
     );
     // A process group of its own, so the signal reaches the CLI and its
     // workers together, as Ctrl-C in a terminal does.
-    const child = distillery(dir, ['run', file, '--ui', 'plain', '--node-types', FAKE_TYPES], {
-      detached: true,
-    });
+    const child = startDistillery(
+      dir,
+      ['run', file, '--ui', 'plain', '--node-types', FAKE_TYPES],
+      {
+        detached: true,
+      },
+    );
     const deadline = Date.now() + 60_000;
-    while (!(await readdir(barrier).catch(() => [])).includes('wait.arrived')) {
+    while (!(await readdir(barrier).catch((): string[] => [])).includes('wait.arrived')) {
       if (Date.now() > deadline) throw new Error('the node never started');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -129,7 +193,9 @@ describe('distillery run', () => {
     process.kill(-child.pid!, 'SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(130);
-    expect(result.stdout).toMatch(/^stopping Stopping: cancelling 1 running node/m);
+    expect(result.stdout).toMatch(
+      /^stopping Stopping: cancelling 1 running node/m,
+    );
     const record = await latestRecord();
     expect(record.status).toBe('cancelled');
     expect(record.nodes.wait.status).toBe('cancelled');
@@ -140,10 +206,22 @@ describe('distillery run', () => {
   });
 
   it('exits 1 with a failed node and prints its error', async () => {
-    const file = await writePipeline(dir, 'name: bad\nnodes:\n  boom:\n    type: fake-crash\n    params: { mode: throw }\n');
-    const result = await distillery(dir, ['run', file, '--ui', 'plain', '--node-types', FAKE_TYPES]);
+    const file = await writePipeline(
+      dir,
+      'name: bad\nnodes:\n  boom:\n    type: fake-crash\n    params: { mode: throw }\n',
+    );
+    const result = await distillery(dir, [
+      'run',
+      file,
+      '--ui',
+      'plain',
+      '--node-types',
+      FAKE_TYPES,
+    ]);
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toMatch(/^failed +boom after .*: fake failure \[FAKE_FAILURE\]$/m);
+    expect(result.stdout).toMatch(
+      /^failed +boom after .*: fake failure \[FAKE_FAILURE\]$/m,
+    );
     expect(result.stderr).toBe('');
   });
 });

@@ -10,7 +10,10 @@ import type { CacheKeyFields } from '../src/runner/run-record.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth', () => {
-    const text = canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } });
+    const text = canonicalJson({
+      b: 1,
+      a: { d: [2, { z: 1, y: 2 }], c: null },
+    });
     expect(text).toBe('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}');
   });
 
@@ -95,7 +98,7 @@ describe('findImportSpecifiers', () => {
   it('finds run-time imports and skips types and comments', () => {
     const source = [
       "import a from './a.js';",
-      "import { b, c } from \"./b.js\";",
+      'import { b, c } from "./b.js";',
       "import * as d from '../d.js';",
       "import './side-effect.js';",
       "import type { T } from './types.js';",

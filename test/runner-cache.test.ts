@@ -18,8 +18,18 @@ function chain(offset = 1, value = 2): TestNode[] {
   return [
     { name: 'one', type: 'fake-source', params: { value: 1 } },
     { name: 'two', type: 'fake-source', params: { value } },
-    { name: 'sum', type: 'fake-add', params: { offset }, inputs: { a: 'one', rest: ['two'] } },
-    { name: 'total', type: 'fake-add', params: { offset: 0 }, inputs: { a: 'sum' } },
+    {
+      name: 'sum',
+      type: 'fake-add',
+      params: { offset },
+      inputs: { a: 'one', rest: ['two'] },
+    },
+    {
+      name: 'total',
+      type: 'fake-add',
+      params: { offset: 0 },
+      inputs: { a: 'sum' },
+    },
   ];
 }
 
@@ -49,7 +59,13 @@ describe('runner caching', () => {
       sum: 'cached',
       total: 'cached',
     });
-    expect(second.counts).toEqual({ ran: 0, cached: 4, failed: 0, cancelled: 0, skipped: 0 });
+    expect(second.counts).toEqual({
+      ran: 0,
+      cached: 4,
+      failed: 0,
+      cancelled: 0,
+      skipped: 0,
+    });
     expect(second.record.nodes.total.key).toBe(first.record.nodes.total.key);
     expect(second.record.nodes.total.metrics).toEqual({ sum: 4 });
 
@@ -88,11 +104,29 @@ describe('runner caching', () => {
 
   it('re-runs nothing when params are written in another order', async () => {
     const nodes: TestNode[] = [
-      { name: 'b', type: 'fake-barrier', params: { barrier: join(rig.root, 'b'), name: 'x', expect: 1, timeoutMs: 5000 } },
+      {
+        name: 'b',
+        type: 'fake-barrier',
+        params: {
+          barrier: join(rig.root, 'b'),
+          name: 'x',
+          expect: 1,
+          timeoutMs: 5000,
+        },
+      },
     ];
     await rig.run(nodes);
     const reordered: TestNode[] = [
-      { name: 'b', type: 'fake-barrier', params: { timeoutMs: 5000, expect: 1, name: 'x', barrier: join(rig.root, 'b') } },
+      {
+        name: 'b',
+        type: 'fake-barrier',
+        params: {
+          timeoutMs: 5000,
+          expect: 1,
+          name: 'x',
+          barrier: join(rig.root, 'b'),
+        },
+      },
     ];
     const second = await rig.run(reordered);
     expect(statuses(second.record)).toEqual({ b: 'cached' });
@@ -101,7 +135,11 @@ describe('runner caching', () => {
   it('re-runs a node when its data file changes but not when touched', async () => {
     await rig.writeData('input.csv', 'a,b\n');
     const nodes: TestNode[] = [
-      { name: 'load', type: 'fake-source', params: { value: 1, file: 'input.csv' } },
+      {
+        name: 'load',
+        type: 'fake-source',
+        params: { value: 1, file: 'input.csv' },
+      },
     ];
     const first = await rig.run(nodes);
     expect(Object.keys(first.record.nodes.load.keyFields!.files)).toEqual([
@@ -118,12 +156,16 @@ describe('runner caching', () => {
   });
 
   it('re-runs a node when a declared environment variable changes', async () => {
-    const nodes: TestNode[] = [{ name: 'one', type: 'fake-source', params: { value: 1 } }];
+    const nodes: TestNode[] = [
+      { name: 'one', type: 'fake-source', params: { value: 1 } },
+    ];
     await rig.run(nodes);
     process.env.FAKE_SOURCE_SALT = '0';
     try {
       const planned = await rig.plan(nodes);
-      expect(planned.nodes[0].reasons).toEqual(['environment changed: FAKE_SOURCE_SALT']);
+      expect(planned.nodes[0].reasons).toEqual([
+        'environment changed: FAKE_SOURCE_SALT',
+      ]);
       expect(statuses((await rig.run(nodes)).record)).toEqual({ one: 'ran' });
     } finally {
       delete process.env.FAKE_SOURCE_SALT;
@@ -151,9 +193,17 @@ describe('runner caching', () => {
     const kinds = rig.events.map((event) => event.kind);
     expect(kinds[0]).toBe('run-started');
     expect(kinds.at(-1)).toBe('run-finished');
-    expect(kinds.indexOf('node-queued')).toBeLessThan(kinds.indexOf('node-started'));
-    expect(kinds.indexOf('node-started')).toBeLessThan(kinds.indexOf('node-finished'));
+    expect(kinds.indexOf('node-queued')).toBeLessThan(
+      kinds.indexOf('node-started'),
+    );
+    expect(kinds.indexOf('node-started')).toBeLessThan(
+      kinds.indexOf('node-finished'),
+    );
     const log = rig.events.find((event) => event.kind === 'log');
-    expect(log).toMatchObject({ nodeId: 'one', level: 'info', message: 'source written' });
+    expect(log).toMatchObject({
+      nodeId: 'one',
+      level: 'info',
+      message: 'source written',
+    });
   });
 });

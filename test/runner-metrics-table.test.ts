@@ -40,7 +40,9 @@ describe('run metrics', () => {
       };
       const first = await rig.run([{ name: 'eval', type: 'evaluate' }]);
       expect(first.metrics).toEqual(expected);
-      const finished = rig.events.find((event) => event.kind === 'run-finished');
+      const finished = rig.events.find(
+        (event) => event.kind === 'run-finished',
+      );
       expect(finished).toMatchObject({ metrics: expected });
 
       const second = await rig.run([{ name: 'eval', type: 'evaluate' }]);
@@ -54,7 +56,9 @@ describe('run metrics', () => {
 
 describe('formatMetricsTables', () => {
   it('puts models in rows and metrics in columns', async () => {
-    const { formatMetricsTables } = await import('../src/cli/metrics-output.js');
+    const { formatMetricsTables } = await import(
+      '../src/cli/metrics-output.js'
+    );
     const text = formatMetricsTables({
       eval: {
         student: { 'ndcg@10': 0.25, 'hr@10': 0.5 },

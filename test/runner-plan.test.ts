@@ -26,8 +26,18 @@ describe('plan', () => {
 
   const nodes = (lr: number, value = 1): TestNode[] => [
     { name: 'data', type: 'fake-source', params: { value } },
-    { name: 'train', type: 'fake-add', params: { offset: lr }, inputs: { a: 'data' } },
-    { name: 'eval', type: 'fake-add', params: { offset: 0 }, inputs: { a: 'train' } },
+    {
+      name: 'train',
+      type: 'fake-add',
+      params: { offset: lr },
+      inputs: { a: 'data' },
+    },
+    {
+      name: 'eval',
+      type: 'fake-add',
+      params: { offset: 0 },
+      inputs: { a: 'train' },
+    },
   ];
 
   it('says every node has no artifact before the first run', async () => {
@@ -100,7 +110,12 @@ describe('plan with a custom type module', () => {
         '};',
       ].join('\n'),
     );
-    customType = { ...fakeSource, name: 'custom', version: '1', module: modulePath };
+    customType = {
+      ...fakeSource,
+      name: 'custom',
+      version: '1',
+      module: modulePath,
+    };
     rig = await RunnerRig.create([customType]);
     clearFingerprintCache();
   });
@@ -114,10 +129,15 @@ describe('plan with a custom type module', () => {
     const first = await rig.run(nodes);
     expect(first.record.nodes.c.metrics).toEqual({ factor: 2 });
 
-    await writeFile(join(moduleDir, 'custom-helper.ts'), 'export const factor = 3;\n');
+    await writeFile(
+      join(moduleDir, 'custom-helper.ts'),
+      'export const factor = 3;\n',
+    );
     clearFingerprintCache();
     const planned = await rig.plan(nodes);
-    expect(summary(planned)).toEqual([['c', 'run', ['implementation changed']]]);
+    expect(summary(planned)).toEqual([
+      ['c', 'run', ['implementation changed']],
+    ]);
     const second = await rig.run(nodes);
     expect(second.record.nodes.c.status).toBe('ran');
     expect(second.record.nodes.c.metrics).toEqual({ factor: 3 });
@@ -128,7 +148,9 @@ describe('plan with a custom type module', () => {
     await rig.run(nodes);
     rig.registry.set('custom', { ...customType, version: '2' });
     const planned = await rig.plan(nodes);
-    expect(summary(planned)).toEqual([['c', 'run', ['type version changed: 1 -> 2']]]);
+    expect(summary(planned)).toEqual([
+      ['c', 'run', ['type version changed: 1 -> 2']],
+    ]);
   });
 });
 
@@ -138,11 +160,20 @@ describe('runner locks', () => {
   });
 
   it('steals the lock of a dead process and runs the node', async () => {
-    const nodes: TestNode[] = [{ name: 'one', type: 'fake-source', params: { value: 1 } }];
+    const nodes: TestNode[] = [
+      { name: 'one', type: 'fake-source', params: { value: 1 } },
+    ];
     const key = (await rig.plan(nodes)).nodes[0].key!;
     await rig.store.init();
-    const owner = { pid: deadPid(), hostname: hostname(), startedAt: '2026-01-01T00:00:00Z' };
-    await writeFile(lockPath(rig.store.layout.locks, key), JSON.stringify(owner));
+    const owner = {
+      pid: deadPid(),
+      hostname: hostname(),
+      startedAt: '2026-01-01T00:00:00Z',
+    };
+    await writeFile(
+      lockPath(rig.store.layout.locks, key),
+      JSON.stringify(owner),
+    );
 
     const result = await rig.run(nodes);
     expect(result.record.nodes.one.status).toBe('ran');

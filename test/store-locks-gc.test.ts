@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../src/store/index.js';
 import { collectGarbage, lockPath, readLockOwner } from '../src/store/index.js';
-import { deadPid, keyOf, publishFiles, temporaryStore } from './store-helpers.js';
+import {
+  deadPid,
+  keyOf,
+  publishFiles,
+  temporaryStore,
+} from './store-helpers.js';
 
 let store: Store;
 let cleanup: () => Promise<void>;
@@ -18,7 +23,11 @@ afterEach(async () => {
 });
 
 async function writeLock(key: string, pid: number): Promise<void> {
-  const owner = { pid, hostname: hostname(), startedAt: '2026-01-01T00:00:00Z' };
+  const owner = {
+    pid,
+    hostname: hostname(),
+    startedAt: '2026-01-01T00:00:00Z',
+  };
   await writeFile(lockPath(store.layout.locks, key), JSON.stringify(owner));
 }
 
@@ -26,7 +35,10 @@ async function writeRunRecord(id: string, keys: string[]): Promise<void> {
   const nodes = Object.fromEntries(
     keys.map((key, index) => [`n${index}`, { id: `n${index}`, key }]),
   );
-  await writeFile(join(store.layout.runs, `${id}.json`), JSON.stringify({ id, nodes }));
+  await writeFile(
+    join(store.layout.runs, `${id}.json`),
+    JSON.stringify({ id, nodes }),
+  );
 }
 
 describe('store locks', () => {
@@ -116,7 +128,9 @@ describe('store gc', () => {
     const live = await store.createStaging();
     const report = await collectGarbage(store);
     expect(report.removedStaging).toEqual([dead]);
-    expect(await readdir(store.layout.tmp)).toEqual([live.dir.split('/').pop()]);
+    expect(await readdir(store.layout.tmp)).toEqual([
+      live.dir.split('/').pop(),
+    ]);
   });
 
   it('stops on a damaged run record', async () => {

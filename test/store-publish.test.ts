@@ -1,7 +1,12 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Store, artifactDigest, readManifest, verifyStore } from '../src/store/index.js';
+import {
+  Store,
+  artifactDigest,
+  readManifest,
+  verifyStore,
+} from '../src/store/index.js';
 import { keyOf, publishFiles, temporaryStore } from './store-helpers.js';
 
 let store: Store;

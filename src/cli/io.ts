@@ -1,4 +1,7 @@
-/** The process-facing parts of the CLI, kept apart so commands stay testable. */
+/**
+ * The process-facing parts of the CLI (streams, signals, the Ink import),
+ * kept apart so commands stay testable.
+ */
 import type { Logger } from '../events/events.js';
 
 /** The Ink UI module's entry point, as far as the CLI uses it. */

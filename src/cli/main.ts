@@ -37,8 +37,14 @@ export function createProgram(io: CliIo): Command {
   return program;
 }
 
-/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit
+ * code.
+ */
+export async function main(
+  argv: string[],
+  io: CliIo = processIo(),
+): Promise<number> {
   try {
     await createProgram(io).parseAsync(argv, { from: 'user' });
     return io.exitCode;

@@ -4,7 +4,11 @@ import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { NodeType } from '../nodes/node-type.js';
 import type { NodeTypeRegistry } from '../nodes/registry.js';
-import { loadPipeline, resolvePipeline, type ResolvedPipeline } from '../spec/index.js';
+import {
+  loadPipeline,
+  resolvePipeline,
+  type ResolvedPipeline,
+} from '../spec/index.js';
 import { DEFAULT_STORE_DIR, Store } from '../store/index.js';
 import { CliError } from './cli-error.js';
 
@@ -37,7 +41,12 @@ export function addStoreOption(command: Command): Command {
 export function addPipelineOptions(command: Command): Command {
   addStoreOption(command);
   return command
-    .option('--set <path=value>', 'override a value, e.g. nodes.train.params.lr=0.01 (repeatable)', collect, [])
+    .option(
+      '--set <path=value>',
+      'override a value, e.g. nodes.train.params.lr=0.01 (repeatable)',
+      collect,
+      [],
+    )
     .option('--variant <name>', 'run one declared variant')
     .option('--all-variants', 'run every declared variant (a sweep)')
     .option(
@@ -45,7 +54,10 @@ export function addPipelineOptions(command: Command): Command {
       `dataset folder (default: $${DATA_DIR_ENV}, else ./data)`,
     )
     .addOption(
-      new Option('--node-types <module>', 'also register the node types a module exports (repeatable)')
+      new Option(
+        '--node-types <module>',
+        'also register the node types a module exports (repeatable)',
+      )
         .argParser(collect)
         .default([]),
     );
@@ -55,7 +67,9 @@ export function addPipelineOptions(command: Command): Command {
 export function parseJobs(value: string): number {
   const jobs = Number(value);
   if (!Number.isInteger(jobs) || jobs < 1) {
-    throw new InvalidArgumentError(`\`--jobs\` must be a positive integer; received \`${value}\`.`);
+    throw new InvalidArgumentError(
+      `\`--jobs\` must be a positive integer; received \`${value}\`.`,
+    );
   }
 
   return jobs;
@@ -72,7 +86,9 @@ export function resolveDataDir(options: { dataDir?: string }): string {
 }
 
 /** Builds the registry: built-ins plus the `--node-types` modules' types. */
-export async function loadRegistry(modules: string[]): Promise<NodeTypeRegistry> {
+export async function loadRegistry(
+  modules: string[],
+): Promise<NodeTypeRegistry> {
   // Imported on demand: the built-ins load TensorFlow.js, which commands
   // such as `runs` and `show` do not need.
   const { createRegistry } = await import('../nodes/registry.js');

@@ -18,7 +18,9 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   return {
     handle(event) {
       if (!stream.write(`${JSON.stringify(event)}\n`)) {
-        drained = new Promise((resolve) => stream.once('drain', () => resolve()));
+        drained = new Promise((resolve) =>
+          stream.once('drain', () => resolve()),
+        );
       }
     },
     close: () => drained,

@@ -73,7 +73,9 @@ export class PlainFormatter {
       case 'node-queued':
         return [];
       case 'node-cached':
-        return [`${dim('cached')}   ${event.nodeId} ${dim(event.key.slice(0, 12))}`];
+        return [
+          `${dim('cached')}   ${event.nodeId} ${dim(event.key.slice(0, 12))}`,
+        ];
       case 'node-started':
         return [formatNodeStarted(event)];
       case 'progress':
@@ -117,15 +119,23 @@ export class PlainFormatter {
     if (event.level === 'debug' && !this.options.verbose) return [];
 
     const level =
-      event.level === 'warn' ? yellow('warn ') : event.level === 'error' ? red('error ') : '';
+      event.level === 'warn'
+        ? yellow('warn ')
+        : event.level === 'error'
+          ? red('error ')
+          : '';
     const prefix = event.nodeId ? `[${event.nodeId}] ` : '';
     return event.message.split('\n').map((line) => `${prefix}${level}${line}`);
   }
 }
 
-function formatRunStarted(event: EventOf<'run-started'>, bold: Palette['bold']): string {
+function formatRunStarted(
+  event: EventOf<'run-started'>,
+  bold: Palette['bold'],
+): string {
   const cached = event.nodes.filter((node) => node.cached).length;
-  const variants = event.variants.length > 0 ? `, ${event.variants.length} variants` : '';
+  const variants =
+    event.variants.length > 0 ? `, ${event.variants.length} variants` : '';
   return (
     `${bold('run')} ${event.runId}: ${event.pipeline} ` +
     `(${event.nodes.length} nodes, ${cached} cached${variants}, ` +
@@ -146,9 +156,12 @@ function formatNodeStarted(event: EventOf<'node-started'>): string {
 export function describeProgress(fields: ProgressFields): string {
   const parts: string[] = [];
   if (fields.phase) parts.push(fields.phase);
-  if (fields.epoch !== undefined) parts.push(`epoch ${fields.epoch}${outOf(fields.epochs)}`);
-  if (fields.step !== undefined) parts.push(`step ${fields.step}${outOf(fields.steps)}`);
-  if (fields.loss !== undefined) parts.push(`loss ${formatNumber(fields.loss)}`);
+  if (fields.epoch !== undefined)
+    parts.push(`epoch ${fields.epoch}${outOf(fields.epochs)}`);
+  if (fields.step !== undefined)
+    parts.push(`step ${fields.step}${outOf(fields.steps)}`);
+  if (fields.loss !== undefined)
+    parts.push(`loss ${formatNumber(fields.loss)}`);
   if (fields.validNdcg10 !== undefined) {
     parts.push(`valid ndcg@10 ${formatNumber(fields.validNdcg10)}`);
   }
@@ -166,17 +179,22 @@ function outOf(total: number | undefined): string {
 
 function formatMetric(event: EventOf<'metric'>, dim: Palette['dim']): string {
   const epoch = event.epoch !== undefined ? dim(` (epoch ${event.epoch})`) : '';
-  return `metric   ${event.nodeId} ${event.name} ${formatNumber(event.value)}${epoch}`;
+  const value = formatNumber(event.value);
+  return `metric   ${event.nodeId} ${event.name} ${value}${epoch}`;
 }
 
-function formatNodeFinished(event: EventOf<'node-finished'>, green: Palette['green']): string {
+function formatNodeFinished(
+  event: EventOf<'node-finished'>,
+  green: Palette['green'],
+): string {
   const metrics = Object.entries(event.metrics)
     .slice(0, 6)
     .map(([name, value]) => `${name} ${formatNumber(value)}`);
   const more = Object.keys(event.metrics).length > 6 ? ' …' : '';
   const backend = event.backend ? ` [${event.backend}]` : '';
   const tail = metrics.length > 0 ? `: ${metrics.join(', ')}${more}` : '';
-  return `${green('done')}     ${event.nodeId} in ${formatDuration(event.durationMs)}${backend}${tail}`;
+  const duration = formatDuration(event.durationMs);
+  return `${green('done')}     ${event.nodeId} in ${duration}${backend}${tail}`;
 }
 
 function formatNodeFailed(
@@ -184,11 +202,17 @@ function formatNodeFailed(
   red: Palette['red'],
   dim: Palette['dim'],
 ): string[] {
+  const duration = formatDuration(event.durationMs);
   const head =
-    `${red('failed')}   ${event.nodeId} after ${formatDuration(event.durationMs)}: ` +
+    `${red('failed')}   ${event.nodeId} after ${duration}: ` +
     `${event.error.message} [${event.error.code}]`;
-  const detail = (event.error.detail ?? '').split('\n').filter((line) => line.trim() !== '');
-  return [head, ...detail.slice(-ERROR_DETAIL_LINES).map((line) => dim(`    ${line}`))];
+  const detail = (event.error.detail ?? '')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  return [
+    head,
+    ...detail.slice(-ERROR_DETAIL_LINES).map((line) => dim(`    ${line}`)),
+  ];
 }
 
 function formatRunFinished(
@@ -197,13 +221,12 @@ function formatRunFinished(
   red: Palette['red'],
   yellow: Palette['yellow'],
 ): string {
-  const colour =
-    event.status === 'succeeded' ? green : event.status === 'failed' ? red : yellow;
+  const colours = { succeeded: green, failed: red, cancelled: yellow };
+  const status = colours[event.status](event.status);
+  const duration = formatDuration(event.durationMs);
   const counts = Object.entries(event.counts)
     .filter(([, count]) => count > 0)
     .map(([outcome, count]) => `${count} ${outcome}`);
-  return (
-    `run ${event.runId} ${colour(event.status)} in ${formatDuration(event.durationMs)}` +
-    (counts.length > 0 ? `: ${counts.join(', ')}` : '')
-  );
+  const tail = counts.length > 0 ? `: ${counts.join(', ')}` : '';
+  return `run ${event.runId} ${status} in ${duration}${tail}`;
 }

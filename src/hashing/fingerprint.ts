@@ -42,7 +42,9 @@ const memo = new Map<string, Promise<string>>();
  * Note: package imports (`yaml`, `@tensorflow/tfjs-core`) are not followed;
  * a dependency upgrade changes no key unless a type's version is bumped.
  */
-export function fingerprintImplementation(moduleUrlOrPath: string): Promise<string> {
+export function fingerprintImplementation(
+  moduleUrlOrPath: string,
+): Promise<string> {
   const path = toPath(moduleUrlOrPath);
   let fingerprint = memo.get(path);
   if (!fingerprint) {

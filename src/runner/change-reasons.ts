@@ -18,7 +18,8 @@ export function describeChanges(
   current: OwnFields,
 ): string[] {
   const reasons: string[] = [];
-  if (previous.schema !== current.schema) reasons.push('cache key layout changed');
+  if (previous.schema !== current.schema)
+    reasons.push('cache key layout changed');
   if (previous.type !== current.type) {
     reasons.push(`type changed: ${previous.type} -> ${current.type}`);
   }
@@ -61,7 +62,8 @@ export function describeParamChanges(
   const before = flatten(previous);
   const after = flatten(current);
   return changedKeys(before, after).map(
-    (path) => `${path} ${formatValue(before[path])} -> ${formatValue(after[path])}`,
+    (path) =>
+      `${path} ${formatValue(before[path])} -> ${formatValue(after[path])}`,
   );
 }
 
@@ -71,7 +73,10 @@ function changedKeys(
 ): string[] {
   const names = new Set([...Object.keys(previous), ...Object.keys(current)]);
   return [...names]
-    .filter((name) => JSON.stringify(previous[name]) !== JSON.stringify(current[name]))
+    .filter(
+      (name) =>
+        JSON.stringify(previous[name]) !== JSON.stringify(current[name]),
+    )
     .sort();
 }
 

@@ -185,7 +185,8 @@ function describeCrash(
   }
 
   if (signal) {
-    const hint = signal === 'SIGKILL' ? ' (the system may be out of memory)' : '';
+    const hint =
+      signal === 'SIGKILL' ? ' (the system may be out of memory)' : '';
     return {
       code: 'NODE_CRASHED',
       message: `The node's process was killed by ${signal}${hint}.`,

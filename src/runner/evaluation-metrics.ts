@@ -22,7 +22,8 @@ export function metricsTable(
   const models = modelNames(summary);
   const table: MetricsTable = {};
   for (const [name, value] of Object.entries(metrics)) {
-    const model = models.find((item) => name.startsWith(`${item}.`)) ?? firstPart(name);
+    const model =
+      models.find((item) => name.startsWith(`${item}.`)) ?? firstPart(name);
     if (model === undefined) continue;
 
     table[model] ??= {};
@@ -36,7 +37,9 @@ function modelNames(summary: Record<string, unknown>): string[] {
   const models = summary.models;
   if (!Array.isArray(models)) return [];
 
-  const names = models.filter((item): item is string => typeof item === 'string');
+  const names = models.filter(
+    (item): item is string => typeof item === 'string',
+  );
   return names.sort((a, b) => b.length - a.length);
 }
 

@@ -3,7 +3,11 @@ export { plan, nodeTypeOf } from './plan.js';
 export type { Plan, PlanOptions, PlannedNode, PlanStatus } from './plan.js';
 export { run } from './run.js';
 export type { RunOptions, RunResult, StopReason } from './run.js';
-export { readRunRecord, readRunRecords, DurableJsonFile } from './record-file.js';
+export {
+  readRunRecord,
+  readRunRecords,
+  DurableJsonFile,
+} from './record-file.js';
 export { createRunId } from './run-id.js';
 export { describeChanges, describeParamChanges } from './change-reasons.js';
 export { metricsTable, EVALUATE_TYPE } from './evaluation-metrics.js';

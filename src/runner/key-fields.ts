@@ -3,9 +3,17 @@
  * its result, as listed in docs/architecture.md.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { ArtifactRef, DependencyPaths, NodeType } from '../nodes/node-type.js';
+import type {
+  ArtifactRef,
+  DependencyPaths,
+  NodeType,
+} from '../nodes/node-type.js';
 import type { ResolvedNode } from '../spec/types.js';
-import { CACHE_KEY_SCHEMA, fingerprintImplementation, sha256Path } from '../hashing/index.js';
+import {
+  CACHE_KEY_SCHEMA,
+  fingerprintImplementation,
+  sha256Path,
+} from '../hashing/index.js';
 import type { CacheKeyFields } from './run-record.js';
 
 /** A declared file dependency that could not be hashed. */

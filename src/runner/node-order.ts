@@ -56,7 +56,10 @@ export function orderNodes(resolved: ResolvedPipeline): NodeOrder {
 
     for (const node of ready) {
       const inputDepths = dependsOn.get(node.id)!.map((id) => depths.get(id)!);
-      depths.set(node.id, inputDepths.length ? Math.max(...inputDepths) + 1 : 0);
+      depths.set(
+        node.id,
+        inputDepths.length ? Math.max(...inputDepths) + 1 : 0,
+      );
       nodes.push(node);
     }
   }

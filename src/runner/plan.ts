@@ -119,7 +119,10 @@ export async function plan(
 }
 
 /** Returns the registered node type of `node`, or throws naming it. */
-export function nodeTypeOf(node: ResolvedNode, registry: NodeTypeRegistry): NodeType {
+export function nodeTypeOf(
+  node: ResolvedNode,
+  registry: NodeTypeRegistry,
+): NodeType {
   const type = registry.get(node.type);
   if (!type) {
     throw new Error(
@@ -163,7 +166,9 @@ async function planNode(
   }
 
   const upstream = [...new Set(Object.values(node.inputs).flat())];
-  const waitingOn = upstream.filter((id) => planned.get(id)!.status !== 'cached');
+  const waitingOn = upstream.filter(
+    (id) => planned.get(id)!.status !== 'cached',
+  );
   const last = previous.get(node.id);
   if (waitingOn.length > 0) {
     entry.reasons.push(`upstream will run: ${waitingOn.join(', ')}`);
@@ -234,7 +239,10 @@ async function previousKeyFields(
 }
 
 /** Converts a thrown value to the error shape events carry. */
-export function toEventError(error: unknown, fallbackCode = 'ERROR'): EventError {
+export function toEventError(
+  error: unknown,
+  fallbackCode = 'ERROR',
+): EventError {
   const code = (error as { code?: unknown }).code;
   return {
     code: typeof code === 'string' ? code : fallbackCode,

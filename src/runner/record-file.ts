@@ -70,7 +70,9 @@ export class RunRecordWriter {
 export async function readRunRecords(store: Store): Promise<RunRecord[]> {
   const names = await listEntries(store.layout.runs);
   const records: RunRecord[] = [];
-  for (const name of names.filter((entry) => entry.endsWith('.json')).reverse()) {
+  for (const name of names
+    .filter((entry) => entry.endsWith('.json'))
+    .reverse()) {
     const record = await new DurableJsonFile<RunRecord>(
       join(store.layout.runs, name),
     ).read();

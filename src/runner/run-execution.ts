@@ -5,28 +5,53 @@
  * child process once a job slot and the key's lock are free.
  */
 import { dirname } from 'node:path';
-import type { EventError, NodeOutcome, PlannedNodeInfo } from '../events/events.js';
+import type {
+  EventError,
+  NodeOutcome,
+  PlannedNodeInfo,
+} from '../events/events.js';
 import type { ArtifactRef, CacheKey, NodeType } from '../nodes/node-type.js';
 import type { ResolvedNode, ResolvedPipeline } from '../spec/types.js';
 import { computeCacheKey } from '../hashing/index.js';
 import { readStoredResult } from '../store/store.js';
 import { runInWorker } from './child-process.js';
-import { EVALUATE_TYPE, metricsTable, type MetricsTable } from './evaluation-metrics.js';
+import {
+  EVALUATE_TYPE,
+  metricsTable,
+  type MetricsTable,
+} from './evaluation-metrics.js';
 import { collectOwnKeyFields, inputDigests } from './key-fields.js';
-import { nodeTypeOf, toEventError, type Plan, type PlannedNode } from './plan.js';
+import {
+  nodeTypeOf,
+  toEventError,
+  type Plan,
+  type PlannedNode,
+} from './plan.js';
 import type { RunOptions, RunResult, StopReason } from './run.js';
 import type { RunReporter } from './run-reporter.js';
 import type { CacheKeyFields } from './run-record.js';
 import { Semaphore } from './semaphore.js';
 import type { WorkerRequest } from './worker-protocol.js';
 
-const NODE_OUTCOMES: NodeOutcome[] = ['ran', 'cached', 'failed', 'cancelled', 'skipped'];
+const NODE_OUTCOMES: NodeOutcome[] = [
+  'ran',
+  'cached',
+  'failed',
+  'cancelled',
+  'skipped',
+];
 
 /** The execution of one planned run. */
 export class RunExecution {
   private readonly nodes: Map<string, ResolvedNode>;
-  private readonly artifacts = new Map<string, Promise<ArtifactRef | undefined>>();
-  private readonly executions = new Map<CacheKey, Promise<ArtifactRef | undefined>>();
+  private readonly artifacts = new Map<
+    string,
+    Promise<ArtifactRef | undefined>
+  >();
+  private readonly executions = new Map<
+    CacheKey,
+    Promise<ArtifactRef | undefined>
+  >();
   private readonly slots: Semaphore;
   private readonly stopController = new AbortController();
   private readonly metrics: Record<string, MetricsTable> = {};
@@ -76,7 +101,9 @@ export class RunExecution {
       runId: record.id,
       pipeline: record.pipeline,
       pipelineFile: record.pipelineFile,
-      variants: this.plan.variants.filter((name): name is string => name !== null),
+      variants: this.plan.variants.filter(
+        (name): name is string => name !== null,
+      ),
       nodes: this.plan.nodes.map(toNodeInfo),
       ...(this.options.backend ? { backend: this.options.backend } : {}),
       store: record.store,
@@ -99,7 +126,9 @@ export class RunExecution {
     this.stopController.abort(new Error('The run was stopped.'));
   }
 
-  private async runNode(planned: PlannedNode): Promise<ArtifactRef | undefined> {
+  private async runNode(
+    planned: PlannedNode,
+  ): Promise<ArtifactRef | undefined> {
     const upstream = await Promise.all(
       planned.dependsOn.map((id) => this.artifacts.get(id)!),
     );
@@ -247,7 +276,13 @@ export class RunExecution {
     const store = this.options.store;
     const type = this.typeOf(node);
     const staging = await store.createStaging();
-    const request = this.workerRequest(node, type, staging.dir, await store.workDir(key), inputs);
+    const request = this.workerRequest(
+      node,
+      type,
+      staging.dir,
+      await store.workDir(key),
+      inputs,
+    );
 
     this.running.add(planned.id);
     const outcome = await runInWorker(request, {
@@ -279,7 +314,14 @@ export class RunExecution {
       return undefined;
     }
 
-    return this.publish(planned, type, key, staging, outcome.result, outcome.engine?.backend);
+    return this.publish(
+      planned,
+      type,
+      key,
+      staging,
+      outcome.result,
+      outcome.engine?.backend,
+    );
   }
 
   private async publish(
@@ -287,7 +329,10 @@ export class RunExecution {
     type: NodeType,
     key: CacheKey,
     staging: { dir: string },
-    result: { metrics?: Record<string, number>; summary?: Record<string, unknown> },
+    result: {
+      metrics?: Record<string, number>;
+      summary?: Record<string, unknown>;
+    },
     backend: string | undefined,
   ): Promise<ArtifactRef | undefined> {
     const metrics = result.metrics ?? {};
@@ -341,7 +386,10 @@ export class RunExecution {
     };
   }
 
-  private async markCached(planned: PlannedNode, artifact: ArtifactRef): Promise<void> {
+  private async markCached(
+    planned: PlannedNode,
+    artifact: ArtifactRef,
+  ): Promise<void> {
     const stored = await readStoredResult(artifact.dir);
     this.collectMetrics(planned, stored.summary, stored.metrics);
     await this.reporter.cached(planned.id, artifact, stored.metrics);
@@ -372,7 +420,11 @@ export class RunExecution {
 
   private async finish(): Promise<RunResult> {
     const counts = countOutcomes(this.reporter.record.nodes);
-    const status = this.stopped ? 'cancelled' : counts.failed > 0 ? 'failed' : 'succeeded';
+    const status = this.stopped
+      ? 'cancelled'
+      : counts.failed > 0
+        ? 'failed'
+        : 'succeeded';
     await this.reporter.update((record) => {
       record.status = status;
       record.endedAt = new Date().toISOString();
@@ -413,10 +465,9 @@ function toNodeInfo(node: PlannedNode): PlannedNodeInfo {
 function countOutcomes(
   nodes: Record<string, { status: string }>,
 ): Record<NodeOutcome, number> {
-  const counts = Object.fromEntries(NODE_OUTCOMES.map((name) => [name, 0])) as Record<
-    NodeOutcome,
-    number
-  >;
+  const counts = Object.fromEntries(
+    NODE_OUTCOMES.map((name) => [name, 0]),
+  ) as Record<NodeOutcome, number>;
   for (const node of Object.values(nodes)) {
     if (node.status in counts) counts[node.status as NodeOutcome] += 1;
   }

@@ -42,7 +42,11 @@ export class RunReporter {
   }
 
   /** Records the key once the inputs' digests are known. */
-  async keyed(nodeId: string, key: string, keyFields: CacheKeyFields): Promise<void> {
+  async keyed(
+    nodeId: string,
+    key: string,
+    keyFields: CacheKeyFields,
+  ): Promise<void> {
     await this.updateNode(nodeId, (node) => {
       node.key = key;
       node.keyFields = keyFields;
@@ -141,7 +145,9 @@ export class RunReporter {
     const endedAt = new Date();
     let durationMs = 0;
     await this.updateNode(nodeId, (node) => {
-      const startedAt = node.startedAt ? Date.parse(node.startedAt) : endedAt.getTime();
+      const startedAt = node.startedAt
+        ? Date.parse(node.startedAt)
+        : endedAt.getTime();
       durationMs = endedAt.getTime() - startedAt;
       node.status = status;
       node.endedAt = endedAt.toISOString();
@@ -151,7 +157,10 @@ export class RunReporter {
     return durationMs;
   }
 
-  private updateNode(nodeId: string, change: (node: NodeRecord) => void): Promise<void> {
+  private updateNode(
+    nodeId: string,
+    change: (node: NodeRecord) => void,
+  ): Promise<void> {
     return this.writer.update((record) => change(record.nodes[nodeId]));
   }
 }

@@ -116,10 +116,14 @@ function isNodeType(value: unknown): value is NodeType {
   );
 }
 
-async function startEngine(backend: string | undefined): Promise<WorkerEngineInfo> {
+async function startEngine(
+  backend: string | undefined,
+): Promise<WorkerEngineInfo> {
   const { initEngine } = await import('../engine/index.js');
   // The CLI checks `--backend` against the engine's names before a run.
-  const info = await initEngine(backend ? { backend: backend as BackendName } : {});
+  const info = await initEngine(
+    backend ? { backend: backend as BackendName } : {},
+  );
   return { backend: info.backend, versions: info.versions };
 }
 

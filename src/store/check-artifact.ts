@@ -81,7 +81,9 @@ async function checkFiles(
   }
 
   const [extra] = present;
-  return extra === undefined ? undefined : { reason: 'unlisted-file', path: extra };
+  return extra === undefined
+    ? undefined
+    : { reason: 'unlisted-file', path: extra };
 }
 
 function invalid(problem: ArtifactProblem): ArtifactCheck {

@@ -106,7 +106,10 @@ async function readRecord(path: string): Promise<RunRecord | undefined> {
   }
 }
 
-async function isLockedByLiveProcess(store: Store, key: string): Promise<boolean> {
+async function isLockedByLiveProcess(
+  store: Store,
+  key: string,
+): Promise<boolean> {
   const owner = await readLockOwner(lockPath(store.layout.locks, key));
   return owner !== undefined && isOwnerAlive(owner);
 }

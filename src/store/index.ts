@@ -1,9 +1,5 @@
 /** The content-addressed artifact store. */
-export {
-  Store,
-  DEFAULT_STORE_DIR,
-  readStoredResult,
-} from './store.js';
+export { Store, DEFAULT_STORE_DIR, readStoredResult } from './store.js';
 export type {
   PublishOptions,
   QuarantineEvent,

@@ -80,7 +80,9 @@ export async function acquireLock(
 /**
  * Tries once to take the lock; returns `undefined` when the file exists.
  */
-export async function tryCreateLock(path: string): Promise<HeldLock | undefined> {
+export async function tryCreateLock(
+  path: string,
+): Promise<HeldLock | undefined> {
   const owner: LockOwner = {
     pid: process.pid,
     hostname: hostname(),
@@ -108,7 +110,9 @@ export async function tryCreateLock(path: string): Promise<HeldLock | undefined>
  * Reads a lock file. Returns `undefined` when it is gone or not yet
  * written (the owner creates it empty, then writes), so callers retry.
  */
-export async function readLockOwner(path: string): Promise<LockOwner | undefined> {
+export async function readLockOwner(
+  path: string,
+): Promise<LockOwner | undefined> {
   try {
     const value = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
     return typeof value.pid === 'number' ? value : undefined;
@@ -175,7 +179,9 @@ async function isAbandonedEmptyLock(path: string): Promise<boolean> {
 }
 
 function sameOwner(a: LockOwner, b: LockOwner): boolean {
-  return a.pid === b.pid && a.hostname === b.hostname && a.startedAt === b.startedAt;
+  return (
+    a.pid === b.pid && a.hostname === b.hostname && a.startedAt === b.startedAt
+  );
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {

@@ -37,7 +37,10 @@ export interface Manifest {
  * of its kind and its files sorted by path. The key and the producer are
  * left out, so two nodes that write identical files get equal digests.
  */
-export function artifactDigest(kind: string, files: ManifestFile[]): ArtifactDigest {
+export function artifactDigest(
+  kind: string,
+  files: ManifestFile[],
+): ArtifactDigest {
   const sorted = [...files].sort(comparePaths);
   return sha256Json({ kind, files: sorted }) as ArtifactDigest;
 }

@@ -18,7 +18,12 @@ import {
   storeLayout,
   type StoreLayout,
 } from './layout.js';
-import { acquireLock, lockPath, type AcquireLockOptions, type HeldLock } from './locks.js';
+import {
+  acquireLock,
+  lockPath,
+  type AcquireLockOptions,
+  type HeldLock,
+} from './locks.js';
 import {
   artifactDigest,
   hashArtifactFiles,
@@ -141,7 +146,10 @@ export class Store {
    * artifact already exists under that key (another process won the
    * race), the staging folder is discarded and the existing one returned.
    */
-  async publish(staging: Staging, options: PublishOptions): Promise<ArtifactRef> {
+  async publish(
+    staging: Staging,
+    options: PublishOptions,
+  ): Promise<ArtifactRef> {
     const target = this.objectDir(options.key);
     const existing = await this.lookup(options.key);
     if (existing) {
@@ -180,7 +188,10 @@ export class Store {
   }
 
   /** Takes the execution lock of `key`; see `acquireLock`. */
-  async lock(key: CacheKey, options: AcquireLockOptions = {}): Promise<HeldLock> {
+  async lock(
+    key: CacheKey,
+    options: AcquireLockOptions = {},
+  ): Promise<HeldLock> {
     assertKey(key);
     await this.init();
     return acquireLock(lockPath(this.layout.locks, key), options);

@@ -43,7 +43,11 @@ export async function verifyStore(
       continue;
     }
 
-    report.findings.push({ reason: 'invalid-artifact', key, problem: check.problem });
+    report.findings.push({
+      reason: 'invalid-artifact',
+      key,
+      problem: check.problem,
+    });
     if (options.quarantine) await store.quarantine(key);
   }
 

@@ -9,11 +9,20 @@ export function typesCommand(io: CliIo): Command {
   return new Command('types')
     .description('list the node types with their inputs and parameters')
     .option('--json', 'print the types as JSON')
-    .option('--node-types <module>', 'also register node types from a module', (value: string, previous: string[]) => [...previous, value], [])
+    .option(
+      '--node-types <module>',
+      'also register node types from a module',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .action(async (options: { json?: boolean; nodeTypes: string[] }) => {
       const registry = await loadRegistry(options.nodeTypes);
       const types = [...registry.values()];
-      io.stdout.write(options.json ? `${JSON.stringify(types.map(typeJson), null, 2)}\n` : types.map(formatType).join('\n'));
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify(types.map(typeJson), null, 2)}\n`
+          : types.map(formatType).join('\n'),
+      );
     });
 }
 
@@ -29,32 +38,44 @@ function typeJson(type: NodeType) {
 }
 
 function formatType(type: NodeType): string {
-  const lines = [`${type.name} (v${type.version}) -> ${type.output}`, `  ${type.description}`];
+  const lines = [
+    `${type.name} (v${type.version}) -> ${type.output}`,
+    `  ${type.description}`,
+  ];
   const inputs = Object.entries(type.inputs);
   if (inputs.length > 0) lines.push('  inputs:');
   for (const [name, input] of inputs) {
     const kinds = [input.kind].flat().join(' | ');
-    const flags = [input.multiple ? 'list' : '', input.optional ? 'optional' : ''].filter(Boolean);
+    const flags = [
+      input.multiple ? 'list' : '',
+      input.optional ? 'optional' : '',
+    ].filter(Boolean);
     const suffix = flags.length > 0 ? `, ${flags.join(', ')}` : '';
     lines.push(`    ${name} (${kinds}${suffix}): ${input.description}`);
   }
 
   const params = Object.entries(type.params);
   if (params.length > 0) lines.push('  params:');
-  for (const [name, spec] of params) lines.push(`    ${name} ${describeParam(spec)}: ${spec.description}`);
+  for (const [name, spec] of params)
+    lines.push(`    ${name} ${describeParam(spec)}: ${spec.description}`);
   return `${lines.join('\n')}\n`;
 }
 
 function describeParam(spec: ParamSpec): string {
   const kind = spec.type === 'enum' ? spec.values.join('|') : spec.type;
-  const fallback = spec.default === undefined ? 'required' : `default ${JSON.stringify(spec.default)}`;
+  const fallback =
+    spec.default === undefined
+      ? 'required'
+      : `default ${JSON.stringify(spec.default)}`;
   return `(${kind}, ${fallback})`;
 }
 
 /** Builds the `doctor` command. */
 export function doctorCommand(io: CliIo): Command {
   return new Command('doctor')
-    .description('check which TensorFlow.js backends and kernels load on this machine')
+    .description(
+      'check which TensorFlow.js backends and kernels load on this machine',
+    )
     .action(async () => {
       const engine = (await import('../../engine/index.js')) as {
         diagnoseEngine?: () => Promise<string>;

@@ -21,7 +21,10 @@ export function planCommand(io: CliIo): Command {
   const command = new Command('plan')
     .description('show which nodes a run would execute and why')
     .argument('<file>', 'pipeline file (YAML)')
-    .option('--json', 'print the plan as JSON: node, variant, key, status, reasons');
+    .option(
+      '--json',
+      'print the plan as JSON: node, variant, key, status, reasons',
+    );
   addPipelineOptions(command);
   return command.action(async (file: string, options: PlanCommandOptions) => {
     const registry = await loadRegistry(options.nodeTypes);
@@ -32,7 +35,11 @@ export function planCommand(io: CliIo): Command {
       store,
       dataDir: resolveDataDir(options),
     });
-    io.stdout.write(options.json ? `${JSON.stringify(planJson(result), null, 2)}\n` : formatPlan(result));
+    io.stdout.write(
+      options.json
+        ? `${JSON.stringify(planJson(result), null, 2)}\n`
+        : formatPlan(result),
+    );
   });
 }
 
@@ -74,7 +81,12 @@ function formatPlan(result: Plan): string {
   );
 }
 
-function describeReasons(reasons: string[], sharedWith: string | undefined): string {
-  const all = sharedWith ? [...reasons, `shares the execution of ${sharedWith}`] : reasons;
+function describeReasons(
+  reasons: string[],
+  sharedWith: string | undefined,
+): string {
+  const all = sharedWith
+    ? [...reasons, `shares the execution of ${sharedWith}`]
+    : reasons;
   return all.join('; ');
 }

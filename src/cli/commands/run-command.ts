@@ -21,7 +21,13 @@ import type { CliIo } from '../io.js';
 export type UiKind = 'ink' | 'plain' | 'json';
 
 /** Backends `--backend` accepts; the engine's `BackendName` values. */
-export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_NAMES = [
+  'auto',
+  'tensorflow-gpu',
+  'tensorflow',
+  'wasm',
+  'cpu',
+];
 
 interface RunCommandOptions extends PipelineOptions {
   jobs: number;
@@ -36,11 +42,16 @@ export function runCommand(io: CliIo): Command {
     .argument('<file>', 'pipeline file (YAML)')
     .option('-j, --jobs <n>', 'nodes to run at once', parseJobs, 1)
     .addOption(
-      new Option('--ui <kind>', 'output: live terminal UI, plain lines, or JSON events')
-        .choices(['ink', 'plain', 'json']),
+      new Option(
+        '--ui <kind>',
+        'output: live terminal UI, plain lines, or JSON events',
+      ).choices(['ink', 'plain', 'json']),
     )
     .addOption(
-      new Option('--backend <name>', 'TensorFlow.js backend for model nodes').choices(BACKEND_NAMES),
+      new Option(
+        '--backend <name>',
+        'TensorFlow.js backend for model nodes',
+      ).choices(BACKEND_NAMES),
     );
   addPipelineOptions(command);
   return command.action(async (file: string, options: RunCommandOptions) => {
@@ -48,14 +59,20 @@ export function runCommand(io: CliIo): Command {
   });
 }
 
-async function runPipeline(file: string, options: RunCommandOptions, io: CliIo): Promise<number> {
+async function runPipeline(
+  file: string,
+  options: RunCommandOptions,
+  io: CliIo,
+): Promise<number> {
   const registry = await loadRegistry(options.nodeTypes);
   const resolved = await loadResolved(file, options, registry);
   const store = openStore(options);
   const ui = options.ui ?? (await defaultUi(io));
   const controller = new AbortController();
   const logger = await createLogger(ui, io, controller);
-  const removeSignalHandlers = io.onStopSignal(() => controller.abort('signal'));
+  const removeSignalHandlers = io.onStopSignal(() =>
+    controller.abort('signal'),
+  );
 
   let result;
   try {
@@ -86,7 +103,11 @@ async function defaultUi(io: CliIo): Promise<UiKind> {
   return typeof ui?.createInkLogger === 'function' ? 'ink' : 'plain';
 }
 
-async function createLogger(ui: UiKind, io: CliIo, controller: AbortController): Promise<Logger> {
+async function createLogger(
+  ui: UiKind,
+  io: CliIo,
+  controller: AbortController,
+): Promise<Logger> {
   switch (ui) {
     case 'plain':
       return createPlainLogger({ stream: io.stdout });
@@ -95,7 +116,9 @@ async function createLogger(ui: UiKind, io: CliIo, controller: AbortController):
     case 'ink': {
       const module = await io.importUi();
       if (typeof module?.createInkLogger !== 'function') {
-        throw new CliError('`--ui ink` is not available in this build: use `--ui plain`.');
+        throw new CliError(
+          '`--ui ink` is not available in this build: use `--ui plain`.',
+        );
       }
 
       return module.createInkLogger({

@@ -1,7 +1,11 @@
 /** `distillery runs` and `distillery show RUN`: reading run records. */
 import { Command } from 'commander';
 import { formatDuration, formatNumber } from '../../events/format.js';
-import { readRunRecord, readRunRecords, type RunRecord } from '../../runner/index.js';
+import {
+  readRunRecord,
+  readRunRecords,
+  type RunRecord,
+} from '../../runner/index.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../io.js';
 import { addStoreOption, openStore } from '../options.js';
@@ -32,16 +36,22 @@ export function showCommand(io: CliIo): Command {
     .argument('<run>', 'run id, a unique prefix of one, or `latest`')
     .option('--json', 'print the run record as JSON');
   addStoreOption(command);
-  return command.action(async (id: string, options: { store?: string; json?: boolean }) => {
-    const record = await readRunRecord(openStore(options), id);
-    if (!record) {
-      throw new CliError(
-        `No run matches \`${id}\`: run \`distillery runs\` to list the run ids.`,
-      );
-    }
+  return command.action(
+    async (id: string, options: { store?: string; json?: boolean }) => {
+      const record = await readRunRecord(openStore(options), id);
+      if (!record) {
+        throw new CliError(
+          `No run matches \`${id}\`: run \`distillery runs\` to list the run ids.`,
+        );
+      }
 
-    io.stdout.write(options.json ? `${JSON.stringify(record, null, 2)}\n` : `${formatRun(record)}\n`);
-  });
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify(record, null, 2)}\n`
+          : `${formatRun(record)}\n`,
+      );
+    },
+  );
 }
 
 function formatRuns(records: RunRecord[]): string {
@@ -50,7 +60,11 @@ function formatRuns(records: RunRecord[]): string {
     record.status,
     record.pipeline,
     countStatuses(record),
-    record.endedAt ? formatDuration(Date.parse(record.endedAt) - Date.parse(record.startedAt)) : '-',
+    record.endedAt
+      ? formatDuration(
+          Date.parse(record.endedAt) - Date.parse(record.startedAt),
+        )
+      : '-',
   ]);
   return formatTable(['run', 'status', 'pipeline', 'nodes', 'duration'], rows);
 }
@@ -72,7 +86,9 @@ function formatRun(record: RunRecord): string {
     `started   ${record.startedAt}`,
     `ended     ${record.endedAt ?? '-'}`,
     `store     ${record.store}`,
-    ...(record.overrides.length > 0 ? [`overrides ${record.overrides.join(' ')}`] : []),
+    ...(record.overrides.length > 0
+      ? [`overrides ${record.overrides.join(' ')}`]
+      : []),
     ...(record.engine ? [`engine    ${record.engine.backend}`] : []),
   ];
   const rows = Object.values(record.nodes).map((node) => [

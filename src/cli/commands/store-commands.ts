@@ -6,34 +6,58 @@ import {
   collectGarbage,
   describeArtifactProblem,
   verifyStore,
+  type GcReport,
   type Store,
   type VerifyFinding,
 } from '../../store/index.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../io.js';
-import { addStoreOption, loadRegistry, openStore, resolveDataDir } from '../options.js';
+import {
+  addStoreOption,
+  loadRegistry,
+  openStore,
+  resolveDataDir,
+} from '../options.js';
 
 /** Builds the `verify` command. */
 export function verifyCommand(io: CliIo): Command {
   const command = new Command('verify')
-    .description('re-hash every artifact and report those that do not match their manifest')
-    .option('--quarantine', 'move invalid artifacts to quarantine/ so they are recomputed');
+    .description(
+      're-hash every artifact and report those that do not match their manifest',
+    )
+    .option(
+      '--quarantine',
+      'move invalid artifacts to quarantine/ so they are recomputed',
+    );
   addStoreOption(command);
-  return command.action(async (options: { store?: string; quarantine?: boolean }) => {
-    const report = await verifyStore(openStore(options), { quarantine: options.quarantine });
-    for (const finding of report.findings) io.stdout.write(`${describeFinding(finding)}\n`);
-    io.stdout.write(`${report.valid} valid artifacts, ${report.findings.length} problems.\n`);
-    if (report.findings.length > 0) {
-      const fix = options.quarantine ? '' : ' Run `distillery verify --quarantine` to set them aside.';
-      throw new CliError(`The store has ${report.findings.length} invalid entries.${fix}`);
-    }
-  });
+  return command.action(
+    async (options: { store?: string; quarantine?: boolean }) => {
+      const report = await verifyStore(openStore(options), {
+        quarantine: options.quarantine,
+      });
+      for (const finding of report.findings)
+        io.stdout.write(`${describeFinding(finding)}\n`);
+      io.stdout.write(
+        `${report.valid} valid artifacts, ${report.findings.length} problems.\n`,
+      );
+      if (report.findings.length > 0) {
+        const fix = options.quarantine
+          ? ''
+          : ' Run `distillery verify --quarantine` to set them aside.';
+        throw new CliError(
+          `The store has ${report.findings.length} invalid entries.${fix}`,
+        );
+      }
+    },
+  );
 }
 
 function describeFinding(finding: VerifyFinding): string {
   switch (finding.reason) {
     case 'invalid-artifact':
-      return `invalid  ${finding.key}: ${describeArtifactProblem(finding.problem)}`;
+      return (
+        `invalid  ${finding.key}: ` + describeArtifactProblem(finding.problem)
+      );
     case 'unexpected-entry':
       return `unknown  objects/${finding.name}: not a cache key`;
   }
@@ -50,27 +74,57 @@ interface GcCommandOptions {
 export function gcCommand(io: CliIo): Command {
   const command = new Command('gc')
     .description('remove artifacts that no run record refers to')
-    .argument('[pipelines...]', 'also keep the artifacts these pipeline files would use now')
+    .argument(
+      '[pipelines...]',
+      'also keep the artifacts these pipeline files would use now',
+    )
     .option('--dry-run', 'only report what would be removed')
-    .option('--data-dir <dir>', 'dataset folder, for planning the given pipelines')
-    .option('--node-types <module>', 'also register node types from a module', (value: string, previous: string[]) => [...previous, value], []);
-  addStoreOption(command);
-  return command.action(async (pipelines: string[], options: GcCommandOptions) => {
-    const store = openStore(options);
-    const keep = await plannedKeys(store, pipelines, options);
-    const report = await collectGarbage(store, { dryRun: options.dryRun, keep });
-    const verb = report.dryRun ? 'would remove' : 'removed';
-    for (const key of report.removedKeys) io.stdout.write(`${verb} ${key}\n`);
-    for (const key of report.lockedKeys) io.stdout.write(`kept ${key}: locked by a running process\n`);
-    const mib = (report.freedBytes / 2 ** 20).toFixed(1);
-    io.stdout.write(
-      `${report.dryRun ? 'Would free' : 'Freed'} ${mib} MiB: ${report.removedKeys.length} artifacts, ` +
-        `${report.removedStaging.length} abandoned staging folders.\n`,
+    .option(
+      '--data-dir <dir>',
+      'dataset folder, for planning the given pipelines',
+    )
+    .option(
+      '--node-types <module>',
+      'also register node types from a module',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
     );
-  });
+  addStoreOption(command);
+  return command.action(
+    async (pipelines: string[], options: GcCommandOptions) => {
+      const store = openStore(options);
+      const keep = await plannedKeys(store, pipelines, options);
+      const report = await collectGarbage(store, {
+        dryRun: options.dryRun,
+        keep,
+      });
+      io.stdout.write(formatGcReport(report));
+    },
+  );
 }
 
-async function plannedKeys(store: Store, files: string[], options: GcCommandOptions): Promise<string[]> {
+function formatGcReport(report: GcReport): string {
+  const verb = report.dryRun ? 'would remove' : 'removed';
+  const lines = [
+    ...report.removedKeys.map((key) => `${verb} ${key}`),
+    ...report.lockedKeys.map(
+      (key) => `kept ${key}: locked by a running process`,
+    ),
+  ];
+  const mib = (report.freedBytes / 2 ** 20).toFixed(1);
+  const total = report.dryRun ? 'Would free' : 'Freed';
+  lines.push(
+    `${total} ${mib} MiB: ${report.removedKeys.length} artifacts, ` +
+      `${report.removedStaging.length} abandoned staging folders.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+async function plannedKeys(
+  store: Store,
+  files: string[],
+  options: GcCommandOptions,
+): Promise<string[]> {
   if (files.length === 0) return [];
 
   const registry = await loadRegistry(options.nodeTypes);
@@ -78,8 +132,15 @@ async function plannedKeys(store: Store, files: string[], options: GcCommandOpti
   for (const file of files) {
     const spec = await loadPipeline(file, { registry });
     const allVariants = spec.variants.length > 0;
-    const resolved = resolvePipeline(spec, { registry, ...(allVariants ? { allVariants } : {}) });
-    const planned = await plan(resolved, { registry, store, dataDir: resolveDataDir(options) });
+    const resolved = resolvePipeline(spec, {
+      registry,
+      ...(allVariants ? { allVariants } : {}),
+    });
+    const planned = await plan(resolved, {
+      registry,
+      store,
+      dataDir: resolveDataDir(options),
+    });
     for (const node of planned.nodes) if (node.key) keys.push(node.key);
   }
 
