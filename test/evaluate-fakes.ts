@@ -19,7 +19,10 @@ export interface FakeRecommender extends Recommender {
 }
 
 /** Creates a model that scores every history with the same row. */
-export function fixedRowModel(row: number[], description = 'fixed row'): FakeRecommender {
+export function fixedRowModel(
+  row: number[],
+  description = 'fixed row',
+): FakeRecommender {
   const model: FakeRecommender = {
     description,
     numItems: row.length - 1,
@@ -49,7 +52,13 @@ export function randomEmbeddingModel(
   maxLength = 50,
 ): FakeRecommender {
   // [numItems + 1, dim]; row 0 is padding.
-  const embeddings = tf.randomNormal([numItems + 1, dim], 0, 1, 'float32', seed);
+  const embeddings = tf.randomNormal(
+    [numItems + 1, dim],
+    0,
+    1,
+    'float32',
+    seed,
+  );
   const model: FakeRecommender = {
     description: `random embeddings d=${dim}`,
     numItems,

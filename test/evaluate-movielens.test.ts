@@ -11,7 +11,8 @@ import { defaultParams as options } from './evaluate-fakes.js';
 
 const repoRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dataDir =
-  process.env.DISTILLERY_DATA ?? path.join(repoRoot, '..', 'shared', 'datasets');
+  process.env.DISTILLERY_DATA ??
+  path.join(repoRoot, '..', 'shared', 'datasets');
 const hasData = existsSync(path.join(dataDir, 'ml-100k', 'u.data'));
 
 // Expected values come from an independent numpy script over u.data:
@@ -26,7 +27,10 @@ describe.skipIf(!hasData)('most-popular on ml-100k', () => {
   });
 
   it('test split matches the reference', () => {
-    const { metrics } = evaluateModels(dataset, [], { ...options, split: 'test' });
+    const { metrics } = evaluateModels(dataset, [], {
+      ...options,
+      split: 'test',
+    });
     const popular = metrics.models['most-popular'];
     expect(metrics.cases).toBe(943);
     expect(popular['test.hr@10']).toBeCloseTo(0.08377518557794274, 12);
@@ -38,12 +42,18 @@ describe.skipIf(!hasData)('most-popular on ml-100k', () => {
     expect(metrics.segments['sparse-user'].cases).toBe(221);
     expect(metrics.segments.rest.cases).toBe(707);
     expect(popular['test.cold-item.mrr']).toBeCloseTo(0.000784667576655246, 12);
-    expect(popular['test.sparse-user.hr@10']).toBeCloseTo(0.09954751131221719, 12);
+    expect(popular['test.sparse-user.hr@10']).toBeCloseTo(
+      0.09954751131221719,
+      12,
+    );
     expect(formatMetricsTable(metrics)).toContain('most-popular  0.0838');
   });
 
   it('valid split matches the reference', () => {
-    const { metrics } = evaluateModels(dataset, [], { ...options, split: 'valid' });
+    const { metrics } = evaluateModels(dataset, [], {
+      ...options,
+      split: 'valid',
+    });
     const popular = metrics.models['most-popular'];
     expect(popular['valid.hr@10']).toBeCloseTo(0.07317073170731707, 12);
     expect(popular['valid.mrr']).toBeCloseTo(0.03269208691349361, 12);

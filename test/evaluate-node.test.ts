@@ -211,7 +211,10 @@ describe('evaluate node', () => {
     // [3,1,2,4,6]; student row ranks them 3, 4, 5, 1.
     const student = metrics.models.student;
     expect(student['valid.cases']).toBe(4);
-    expect(student['valid.mrr']).toBeCloseTo((1 / 3 + 1 / 4 + 1 / 5 + 1) / 4, 14);
+    expect(student['valid.mrr']).toBeCloseTo(
+      (1 / 3 + 1 / 4 + 1 / 5 + 1) / 4,
+      14,
+    );
     expect(student['test.mrr']).toBeUndefined();
   });
 

@@ -9,7 +9,10 @@ import { saveModel } from '../src/models/artifact.js';
 import type { ModelConfig } from '../src/models/config.js';
 import { SequentialModel } from '../src/models/model.js';
 import { Prng } from '../src/models/prng.js';
-import { runEvaluate, type EvaluateParams } from '../src/nodes/builtin/evaluate.js';
+import {
+  runEvaluate,
+  type EvaluateParams,
+} from '../src/nodes/builtin/evaluate.js';
 import { artifactRef as ref, datasetOf } from './evaluate-fakes.js';
 
 const NUM_ITEMS = 30;

@@ -26,7 +26,10 @@ function syntheticSequences(): number[][] {
   return Array.from({ length: USERS }, () => {
     // Mostly short histories with a long tail, like MovieLens.
     const length = 20 + Math.floor(random.nextFloat() ** 3 * 700);
-    return Array.from({ length }, () => 1 + Math.floor(random.nextFloat() * ITEMS));
+    return Array.from(
+      { length },
+      () => 1 + Math.floor(random.nextFloat() * ITEMS),
+    );
   });
 }
 
@@ -42,7 +45,9 @@ describe('evaluation at ml-100k size', () => {
     const rows = scores.arraySync();
     scores.dispose();
     model.dispose();
-    const expected = cases.map((c, i) => rankOfTarget(rows[i], c.target, c.history));
+    const expected = cases.map((c, i) =>
+      rankOfTarget(rows[i], c.target, c.history),
+    );
     expect(Array.from(ranks.full!)).toEqual(expected);
   });
 
@@ -61,7 +66,8 @@ describe('evaluation at ml-100k size', () => {
     // asserted because shared CI machines vary widely in speed.
     console.info(
       `evaluate: ${USERS} users x ${ITEMS} items, d=${DIM}, full + sampled: ` +
-        `${info.usersPerS.toFixed(0)} users/s (${info.durationMs.toFixed(0)} ms)`,
+        `${info.usersPerS.toFixed(0)} users/s ` +
+        `(${info.durationMs.toFixed(0)} ms)`,
     );
     expect(info.usersPerS).toBeGreaterThan(0);
     expect(report.metrics.cases).toBe(USERS);

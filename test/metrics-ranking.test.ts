@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '../src/engine/index.js';
-import { exclusionPenalty, rankTargetsFull } from '../src/metrics/full-ranking.js';
+import {
+  exclusionPenalty,
+  rankTargetsFull,
+} from '../src/metrics/full-ranking.js';
 import { Prng } from '../src/models/prng.js';
 import {
   averageMetrics,
@@ -97,8 +100,9 @@ describe('metric values', () => {
 
 /** Random scores on a coarse grid, so many ties occur. */
 function randomCase(random: Prng, numItems: number) {
-  const scores = Array.from({ length: numItems + 1 }, () =>
-    Math.round(random.nextFloat() * 8) / 8,
+  const scores = Array.from(
+    { length: numItems + 1 },
+    () => Math.round(random.nextFloat() * 8) / 8,
   );
   const historyLength = Math.floor(random.nextFloat() * numItems * 0.6);
   const history = Array.from(

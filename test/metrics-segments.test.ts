@@ -3,7 +3,10 @@ import { initEngine, tf } from '../src/engine/index.js';
 import { createMostPopular } from '../src/metrics/popularity.js';
 import { rankCases } from '../src/metrics/rank-cases.js';
 import { assignSegments, describeSegment } from '../src/metrics/segments.js';
-import { buildTestCases, trainingItemCounts } from '../src/metrics/test-cases.js';
+import {
+  buildTestCases,
+  trainingItemCounts,
+} from '../src/metrics/test-cases.js';
 import { datasetOf, handMadeSequences } from './evaluate-fakes.js';
 
 beforeAll(async () => {
@@ -45,7 +48,10 @@ describe('most-popular baseline', () => {
     const baseline = createMostPopular(trainingItemCounts(dataset));
     const { cases } = buildTestCases(dataset, 'test');
     const before = tf.memory().numTensors;
-    const ranks = rankCases(baseline, cases, { protocol: 'full', batchSize: 3 });
+    const ranks = rankCases(baseline, cases, {
+      protocol: 'full',
+      batchSize: 3,
+    });
     expect(tf.memory().numTensors).toBe(before);
     baseline.dispose();
 

@@ -76,7 +76,10 @@ describe('special functions', () => {
   });
 
   it('t quantile is antisymmetric and inverts the cdf', () => {
-    expect(studentTQuantile(0.025, 7)).toBeCloseTo(-studentTQuantile(0.975, 7), 12);
+    expect(studentTQuantile(0.025, 7)).toBeCloseTo(
+      -studentTQuantile(0.975, 7),
+      12,
+    );
     expect(studentTCdf(studentTQuantile(0.8, 4.5), 4.5)).toBeCloseTo(0.8, 12);
   });
 
@@ -128,14 +131,14 @@ describe('summary statistics', () => {
 
 // Integer samples, so every difference and tie is exact in floating point.
 const c = [
-  7, 5, 5, 7, 4, 6, 6, 1, 0, 2, 2, 6, 7, 0, 3, 6, 1, 6, 0, 3, 6, 2, 2, 2, 5,
-  2, 7, 3, 3, 4, 4, 4, 4, 7, 6, 6, 5, 4, 2, 7, 3, 1, 6, 1, 6, 4, 0, 0, 3, 0,
-  1, 4, 7, 3, 6, 7, 6, 5, 3, 4,
+  7, 5, 5, 7, 4, 6, 6, 1, 0, 2, 2, 6, 7, 0, 3, 6, 1, 6, 0, 3, 6, 2, 2, 2, 5, 2,
+  7, 3, 3, 4, 4, 4, 4, 7, 6, 6, 5, 4, 2, 7, 3, 1, 6, 1, 6, 4, 0, 0, 3, 0, 1, 4,
+  7, 3, 6, 7, 6, 5, 3, 4,
 ];
 const d = [
-  6, 5, 5, 5, 8, 3, 3, 0, 4, 4, 6, 4, 9, 0, 3, 3, 2, 9, 2, 1, 7, 1, 6, 6, 3,
-  3, 11, 6, 5, 6, 1, 6, 4, 4, 4, 7, 7, 5, 3, 10, 5, 0, 8, 2, 3, 1, 2, 0, 4, 0,
-  0, 2, 7, 6, 6, 7, 7, 9, 3, 5,
+  6, 5, 5, 5, 8, 3, 3, 0, 4, 4, 6, 4, 9, 0, 3, 3, 2, 9, 2, 1, 7, 1, 6, 6, 3, 3,
+  11, 6, 5, 6, 1, 6, 4, 4, 4, 7, 7, 5, 3, 10, 5, 0, 8, 2, 3, 1, 2, 0, 4, 0, 0,
+  2, 7, 6, 6, 7, 7, 9, 3, 5,
 ];
 
 describe('paired t-test', () => {
@@ -147,7 +150,10 @@ describe('paired t-test', () => {
   });
 
   it('matches scipy on 8 pairs', () => {
-    const result = pairedTTest([3, 7, 1, 9, 4, 6, 8, 2], [1, 2, 4, 3, 5, 10, 0, -6]);
+    const result = pairedTTest(
+      [3, 7, 1, 9, 4, 6, 8, 2],
+      [1, 2, 4, 3, 5, 10, 0, -6],
+    );
     expect(result.statistic).toBeCloseTo(1.534500268984947, 12);
     expect(result.pValue).toBeCloseTo(0.16877909229161409, 11);
     expect(result.meanDifference).toBeCloseTo(2.625, 14);

@@ -180,7 +180,10 @@ export function buildMetricsReport(input: ReportInput): MetricsReport {
   const { caseSet, thresholds } = input;
   const perCase = new Map<string, PerCaseMetrics>();
   for (const model of input.models) {
-    perCase.set(model.name, perCaseByName(model.ranks, caseSet.split, input.ks));
+    perCase.set(
+      model.name,
+      perCaseByName(model.ranks, caseSet.split, input.ks),
+    );
   }
 
   const metrics: MetricsFile = {

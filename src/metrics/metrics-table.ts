@@ -75,7 +75,8 @@ export function formatMetricsTable(metricsJson: MetricsTableInput): string {
     const negatives = metricsJson.negatives ?? '?';
     blocks.push(
       [
-        `${split}: sampled, target among ${negatives} negatives, ${cases} users`,
+        `${split}: sampled, target among ${negatives} negatives, ` +
+          `${cases} users`,
         ...protocolTable(metricsJson, `${split}.sampled.`),
       ].join('\n'),
     );

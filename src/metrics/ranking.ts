@@ -86,7 +86,9 @@ export function metricsFromRanks(
 ): PerCaseMetrics {
   const result: PerCaseMetrics = {};
   for (const k of options.ks) {
-    result[`hr@${k}`] = Float64Array.from(ranks, (rank) => hitRatioAtK(rank, k));
+    result[`hr@${k}`] = Float64Array.from(ranks, (rank) =>
+      hitRatioAtK(rank, k),
+    );
     result[`ndcg@${k}`] = Float64Array.from(ranks, (rank) => ndcgAtK(rank, k));
   }
   result.mrr = Float64Array.from(ranks, reciprocalRank);

@@ -40,8 +40,7 @@ export function assignSegments(
   cases.forEach((testCase, index) => {
     const cold =
       trainingCounts[testCase.target] <= thresholds.coldItemThreshold;
-    const sparse =
-      testCase.history.length <= thresholds.sparseUserThreshold;
+    const sparse = testCase.history.length <= thresholds.sparseUserThreshold;
     if (cold) assignment['cold-item'].push(index);
     if (sparse) assignment['sparse-user'].push(index);
     if (!cold && !sparse) assignment.rest.push(index);
@@ -57,7 +56,10 @@ export function describeSegment(
 ): string {
   switch (name) {
     case 'cold-item':
-      return `target has <= ${thresholds.coldItemThreshold} training interactions`;
+      return (
+        `target has <= ${thresholds.coldItemThreshold} training ` +
+        'interactions'
+      );
     case 'sparse-user':
       return `input history has <= ${thresholds.sparseUserThreshold} items`;
     case 'rest':

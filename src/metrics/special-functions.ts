@@ -29,7 +29,9 @@ const TINY = 1e-300;
  */
 export function logGamma(x: number): number {
   if (x < 0.5) {
-    return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+    return (
+      Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x)
+    );
   }
 
   const shifted = x - 1;

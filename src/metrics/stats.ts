@@ -167,7 +167,13 @@ export function pairedTTest(
   if (std === 0) {
     const statistic =
       meanDifference === 0 ? 0 : Math.sign(meanDifference) * Infinity;
-    return { statistic, pValue: meanDifference === 0 ? 1 : 0, df, meanDifference, n };
+    return {
+      statistic,
+      pValue: meanDifference === 0 ? 1 : 0,
+      df,
+      meanDifference,
+      n,
+    };
   }
 
   const statistic = meanDifference / (std / Math.sqrt(n));
@@ -212,7 +218,8 @@ function signedRankCounts(n: number): number[] {
   const counts = new Array<number>(maxSum + 1).fill(0);
   counts[0] = 1;
   for (let rank = 1; rank <= n; rank++) {
-    for (let sum = maxSum; sum >= rank; sum--) counts[sum] += counts[sum - rank];
+    for (let sum = maxSum; sum >= rank; sum--)
+      counts[sum] += counts[sum - rank];
   }
   return counts;
 }

@@ -50,7 +50,9 @@ export interface EvaluateLoaders {
 const artifactLoaders: EvaluateLoaders = { readDataset, loadRecommender };
 
 /** Takes one input as a single artifact or a list, by its declaration. */
-function inputList(value: ArtifactRef | ArtifactRef[] | undefined): ArtifactRef[] {
+function inputList(
+  value: ArtifactRef | ArtifactRef[] | undefined,
+): ArtifactRef[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
@@ -63,7 +65,8 @@ export function modelNames(producers: readonly string[]): string[] {
   const taken = new Set<string>([MOST_POPULAR_NAME]);
   return producers.map((producer) => {
     let name = producer;
-    for (let suffix = 2; taken.has(name); suffix++) name = `${producer}-${suffix}`;
+    for (let suffix = 2; taken.has(name); suffix++)
+      name = `${producer}-${suffix}`;
     taken.add(name);
     return name;
   });
@@ -159,7 +162,10 @@ export const evaluateNodeType = defineNodeType<EvaluateParams>({
   usesEngine: true,
   output: 'metrics',
   inputs: {
-    dataset: { kind: 'dataset', description: 'The dataset the models were trained on.' },
+    dataset: {
+      kind: 'dataset',
+      description: 'The dataset the models were trained on.',
+    },
     models: {
       kind: 'model',
       multiple: true,
@@ -181,7 +187,7 @@ export const evaluateNodeType = defineNodeType<EvaluateParams>({
       values: ['test', 'valid'],
       default: 'test',
       description:
-        '`test` predicts each user\'s last item from the rest; `valid` ' +
+        "`test` predicts each user's last item from the rest; `valid` " +
         'predicts the second-to-last from the items before it.',
     },
     protocol: {
