@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCompareCommand } from '../src/report/commands.js';
 import { compareRuns, type CompareTable } from '../src/report/compare.js';
 import { ReportError } from '../src/report/errors.js';
+import { readRunRecord } from '../src/report/load-runs.js';
 import { resolveTarget } from '../src/report/targets.js';
 import {
   createSweepStore,
@@ -16,6 +17,12 @@ import {
 /** t quantile of 0.975 with 2 degrees of freedom. */
 const T_975_DF2 = 4.302652729911275;
 
+/**
+ * Limit of the setup: writing the fixture store and importing the node
+ * types that load the pipeline file take seconds on a busy machine.
+ */
+const SETUP_TIMEOUT_MS = 60_000;
+
 let fixture: FixtureStore;
 let table: CompareTable;
 
@@ -26,7 +33,7 @@ beforeAll(async () => {
     store: fixture.store,
     baseline: 'init=random',
   });
-});
+}, SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
   await fixture.cleanup();
@@ -274,6 +281,22 @@ describe('compare on one seed', () => {
     expect(text).toMatch(/^variant +init +test\.ndcg@10 +Δ$/m);
     expect(text).toMatch(/^seed=1,init=embedding-head +embedding-head +0\.2000 +\+0\.1000\*$/m);
     expect(text).toMatch(/^seed=1,init=random +random +0\.1000 +base$/m);
+  });
+
+  it('reads the latest run', async () => {
+    const record = await readRunRecord(fixture.store, 'latest');
+    expect(record.id).toBe('run-c');
+  });
+
+  it('rejects an ambiguous run prefix', async () => {
+    const error = await runCompareCommand({
+      target: 'run-',
+      store: fixture.store,
+    }).catch((e: unknown) => e);
+    expect((error as ReportError).code).toBe('RUN_NOT_FOUND');
+    expect((error as ReportError).message).toContain(
+      'it is a prefix of 3 runs: run-a, run-b, run-c',
+    );
   });
 
   it('reports a single variant of several runs', async () => {

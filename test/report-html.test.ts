@@ -19,6 +19,12 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/**
+ * Limit of the setup: writing the fixture store and importing the node
+ * types that load the pipeline file take seconds on a busy machine.
+ */
+const SETUP_TIMEOUT_MS = 60_000;
+
 let fixture: FixtureStore;
 let outDir: string;
 let reportFile: string;
@@ -34,7 +40,7 @@ beforeAll(async () => {
     baseline: 'init=random',
   });
   html = await readFile(reportFile, 'utf8');
-});
+}, SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
   await fixture.cleanup();

@@ -24,7 +24,7 @@ let outDir: string;
 beforeAll(async () => {
   fixture = await createSweepStore();
   outDir = await mkdtemp(path.join(tmpdir(), 'distillery-report-node-'));
-});
+}, 60_000);
 
 afterAll(async () => {
   await fixture.cleanup();

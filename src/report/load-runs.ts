@@ -36,25 +36,39 @@ export function artifactDir(store: string, key: string): string {
   return path.join(store, 'objects', key);
 }
 
+/** Run id that names the newest run of a store. */
+export const LATEST_RUN = 'latest';
+
 /**
- * Reads one run record by id.
- * Throws `RUN_NOT_FOUND` when `<store>/runs/<id>.json` does not exist.
+ * Reads one run record by id, by a unique prefix of an id, or the newest
+ * with `latest`. Throws `RUN_NOT_FOUND` when no run, or more than one,
+ * matches.
  */
 export async function readRunRecord(
   store: string,
   runId: string,
 ): Promise<RunRecord> {
   const file = path.join(runsDir(store), `${runId}.json`);
-  const text = await readOptionalText(file);
-  if (text === undefined) {
-    throw new ReportError(
-      'RUN_NOT_FOUND',
-      `Run \`${runId}\` not found: ${file} does not exist. ` +
-        'List the runs of this store with `distillery runs`.',
-    );
-  }
+  const text = runId === LATEST_RUN ? undefined : await readOptionalText(file);
+  if (text !== undefined) return parseRunRecord(text, file);
 
-  return parseRunRecord(text, file);
+  const all = await listRunRecords(store);
+  const matches =
+    runId === LATEST_RUN
+      ? all.slice(-1)
+      : all.filter((record) => record.id.startsWith(runId));
+  if (matches.length === 1) return matches[0];
+
+  const found =
+    matches.length === 0
+      ? `no run in ${runsDir(store)} has that id or id prefix`
+      : `it is a prefix of ${matches.length} runs: ` +
+        matches.map((r) => r.id).join(', ');
+  throw new ReportError(
+    'RUN_NOT_FOUND',
+    `Run \`${runId}\` not found: ${found}. ` +
+      'List the runs of this store with `distillery runs`.',
+  );
 }
 
 /** Reads every run record of a store, oldest first. */
