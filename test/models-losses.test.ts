@@ -152,6 +152,7 @@ describe('ranking distillation', () => {
     // The padding row would win both positions if it were scored.
     const table = tf.tensor2d([[9, 9], [1, 0], [2, 1], [0, 3]]);
     const top = topItems(hidden, table, 2, 1);
+    expect(top.dtype).toBe('int32');
     expect(Array.from(top.dataSync())).toEqual([2, 1, 3, 2]);
     tf.dispose([hidden, table, top]);
   });

@@ -94,7 +94,7 @@ export function topItems(
       const size = Math.min(chunkSize, hidden.shape[0] - start);
       const h = tf.slice(hidden, start, size) as tf.Tensor2D;
       const { indices } = tf.topk(tf.matMul(h, items, false, true), topK);
-      parts.push(tf.add(indices, 1));
+      parts.push(tf.add(indices, tf.scalar(1, 'int32')));
     }
     if (parts.length === 0) return tf.zeros([0, topK], 'int32') as tf.Tensor2D;
     return tf.concat(parts, 0) as tf.Tensor2D;
