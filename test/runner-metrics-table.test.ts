@@ -55,23 +55,33 @@ describe('run metrics', () => {
 });
 
 describe('formatMetricsTables', () => {
-  it('puts models in rows and metrics in columns', async () => {
+  it('puts models in rows and metrics in columns, per group', async () => {
     const { formatMetricsTables } = await import(
       '../src/cli/metrics-output.js'
     );
     const text = formatMetricsTables({
       eval: {
-        student: { 'ndcg@10': 0.25, 'hr@10': 0.5 },
-        'most-popular': { 'ndcg@10': 0.125 },
+        student: {
+          'test.ndcg@10': 0.25,
+          'test.hr@10': 0.5,
+          'test.cold-item.hr@10': 0.1,
+        },
+        'most-popular': { 'test.ndcg@10': 0.125 },
       },
     });
     expect(text).toBe(
       [
-        'metrics of eval',
+        'metrics of eval: test',
         'model         ndcg@10   hr@10',
         '------------  -------  ------',
         'student        0.2500  0.5000',
         'most-popular   0.1250       -',
+        '',
+        'metrics of eval: test.cold-item',
+        'model          hr@10',
+        '------------  ------',
+        'student       0.1000',
+        'most-popular       -',
       ].join('\n'),
     );
   });
