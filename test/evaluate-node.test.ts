@@ -235,8 +235,12 @@ describe('evaluate node', () => {
     );
     expect(phases).toContain('evaluating student');
     expect(phases).toContain('evaluating most-popular');
-    const logs = h.events.filter((e) => e.kind === 'log');
-    expect(logs.at(-1)).toMatchObject({ level: 'info' });
+    const messages = h.events.flatMap((e) =>
+      e.kind === 'log' ? [e.message] : [],
+    );
+    expect(messages).toHaveLength(4);
+    expect(messages[0]).toMatch(/^Ranked 4 users with student in \d+ ms/);
+    expect(messages[3]).toContain('test: full ranking over all items');
   });
 
   it('rejects a model of another catalogue', async () => {
@@ -246,6 +250,12 @@ describe('evaluate node', () => {
       /`teacher` scores 3 items but the dataset has 6/,
     );
     expect(h.models['dir-student'].disposed).toBe(true);
+  });
+
+  it('rejects a missing dataset input', async () => {
+    const h = await harness();
+    h.context.inputs.dataset = [];
+    await expect(run(h)).rejects.toThrow(/required `dataset` input/);
   });
 
   it('stops when the signal aborts', async () => {

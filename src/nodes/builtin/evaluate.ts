@@ -106,6 +106,11 @@ export async function runEvaluate(
 ): Promise<NodeResult> {
   const { params } = context;
   const [datasetRef] = inputList(context.inputs.dataset);
+  if (!datasetRef) {
+    throw new Error(
+      'Internal error: `evaluate` ran without its required `dataset` input.',
+    );
+  }
   const dataset = await loaders.readDataset(datasetRef.dir);
   const models = await loadModels(inputList(context.inputs.models), loaders);
 
@@ -130,6 +135,16 @@ export async function runEvaluate(
   await writeJson(context.outDir, metricsFiles.metrics, report.metrics);
   await writeJson(context.outDir, metricsFiles.perUser, report.perUser);
 
+  for (const [name, info] of Object.entries(report.metrics.modelInfo)) {
+    context.emit({
+      kind: 'log',
+      level: 'info',
+      message:
+        `Ranked ${report.metrics.cases} users with ${name} in ` +
+        `${Math.round(info.durationMs)} ms ` +
+        `(${Math.round(info.usersPerS)} users/s).`,
+    });
+  }
   const table = formatMetricsTable(report.metrics);
   context.emit({ kind: 'log', level: 'info', message: table });
   return {
