@@ -116,11 +116,10 @@ describe('createInkLogger', () => {
     for (const event of midRunEvents()) {
       logger.handle(event);
     }
-    await settle();
+    await vi.waitFor(() => expect(stdin.isRaw).toBe(true));
 
-    expect(stdin.isRaw).toBe(true);
     stdin.press('q');
-    await settle();
+    await vi.waitFor(() => expect(onCancel).toHaveBeenCalled());
     await logger.close();
 
     expect(onCancel).toHaveBeenCalledTimes(1);

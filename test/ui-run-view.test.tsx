@@ -24,6 +24,19 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 20));
 }
 
+/**
+ * Types one key and waits until `check` passes, so the next key is typed
+ * only after this one has been drawn.
+ */
+async function pressKey(
+  ui: { stdin: { write(data: string): void } },
+  key: string,
+  check: () => void,
+): Promise<void> {
+  ui.stdin.write(key);
+  await vi.waitFor(check, { timeout: 2_000, interval: 10 });
+}
+
 const mounted: { unmount(): void }[] = [];
 
 afterEach(() => {
@@ -118,6 +131,15 @@ describe('node list', () => {
         '░'.repeat(12),
     );
   });
+
+  it('leaves the backend out until one is known', async () => {
+    const { dispatchAll, frameLines } = mountView();
+    const started = runStarted();
+    dispatchAll([{ ...started, backend: undefined } as RunEvent]);
+    await settle();
+
+    expect(frameLines()[1]).toMatch(/^elapsed 1m 35s · nodes 0\/7 ░+$/);
+  });
 });
 
 describe('progress panel', () => {
@@ -172,25 +194,27 @@ describe('keys', () => {
     expect(lineWith('── ')).toMatch(/^── refine-teacher ─+$/);
     expect(lineWith('warn:')).toBe('  warn: learning rate reduced to 0.0005');
 
-    ui.stdin.write(ARROW_UP);
-    await settle();
-    expect(lineWith('── ')).toMatch(/^── init-teacher-from-student ─+$/);
+    await pressKey(ui, ARROW_UP, () =>
+      expect(lineWith('── ')).toMatch(/^── init-teacher-from-student ─+$/),
+    );
     expect(lineWith('no log lines')).toBe('  no log lines yet');
 
-    ui.stdin.write(ARROW_UP);
-    await settle();
-    expect(lineWith('›')).toContain('export-items');
+    await pressKey(ui, ARROW_UP, () =>
+      expect(lineWith('›')).toContain('export-items'),
+    );
     expect(lineWith('error: FileNotFound')).toBe(
       '  error: FileNotFoundError: items.csv',
     );
 
-    // The fake stdin keeps one chunk at a time, so each key gets a turn.
-    for (const key of [ARROW_UP, ARROW_DOWN, ARROW_UP]) {
-      ui.stdin.write(key);
-      await settle();
-    }
-
-    expect(lineWith('›')).toContain('pretrain-student');
+    await pressKey(ui, ARROW_UP, () =>
+      expect(lineWith('›')).toContain('pretrain-student'),
+    );
+    await pressKey(ui, ARROW_DOWN, () =>
+      expect(lineWith('›')).toContain('export-items'),
+    );
+    await pressKey(ui, ARROW_UP, () =>
+      expect(lineWith('›')).toContain('pretrain-student'),
+    );
     expect(lineWith('epoch 5:')).toBe('  epoch 5: loss 6.0123');
   });
 
@@ -200,10 +224,14 @@ describe('keys', () => {
     await settle();
     expect(ui.lastFrame()).not.toContain('Stopping');
 
-    for (const key of ['q', 'q', CTRL_C]) {
-      ui.stdin.write(key);
-      await settle();
-    }
+    await pressKey(ui, 'q', () => expect(lineWith('■')).toBeDefined());
+    ui.stdin.write('q');
+    ui.stdin.write(CTRL_C);
+    // Keys are handled in order, so once the selection moves, the second
+    // `q` and Ctrl-C have been handled too.
+    await pressKey(ui, ARROW_UP, () =>
+      expect(lineWith('›')).toContain('init-teacher-from-student'),
+    );
 
     expect(onCancel).toHaveBeenCalledTimes(1);
     expect(lineWith('■')).toBe('■ Stopping: stop requested with q or Ctrl-C.');
@@ -220,11 +248,11 @@ describe('keys', () => {
     dispatchAll(midRunEvents());
     await settle();
 
-    ui.stdin.write(CTRL_C);
-    await settle();
+    await pressKey(ui, CTRL_C, () =>
+      expect(ui.lastFrame()).toContain('■ Stopping'),
+    );
 
     expect(onCancel).toHaveBeenCalledTimes(1);
-    expect(ui.lastFrame()).toContain('■ Stopping');
   });
 
   it('q after the run finished does not call onCancel', async () => {
@@ -233,9 +261,12 @@ describe('keys', () => {
     await settle();
 
     ui.stdin.write('q');
-    await settle();
+    await pressKey(ui, ARROW_DOWN, () =>
+      expect(ui.lastFrame()).toMatch(/› ✓ +init-teacher/),
+    );
 
     expect(onCancel).not.toHaveBeenCalled();
+    expect(ui.lastFrame()).not.toContain('■');
   });
 });
 
@@ -350,8 +381,9 @@ describe('summary', () => {
     const { ui, dispatchAll, lineWith } = mountView();
     dispatchAll(midRunEvents());
     await settle();
-    ui.stdin.write('q');
-    await settle();
+    await pressKey(ui, 'q', () =>
+      expect(ui.lastFrame()).toContain('■ Stopping'),
+    );
 
     const finished = runFinished();
     dispatchAll([{ ...finished, status: 'cancelled' } as RunEvent]);
@@ -403,10 +435,12 @@ describe('width', () => {
     const { ui, dispatchAll } = mountView({ columns: 80 });
     dispatchAll(toSweepEvents(midRunEvents()));
     await settle();
-    ui.stdin.write(ARROW_UP);
-    await settle();
-    ui.stdin.write('q');
-    await settle();
+    await pressKey(ui, ARROW_UP, () =>
+      expect(ui.lastFrame()).toMatch(/› ✓ +init-teacher/),
+    );
+    await pressKey(ui, 'q', () =>
+      expect(ui.lastFrame()).toContain('■ Stopping'),
+    );
     dispatchAll(toSweepEvents([runFinished()]));
     await settle();
 
@@ -463,6 +497,13 @@ describe('width', () => {
     expect(frame).toContain('› ▶ node-20');
     expect(frame).toMatch(/↑ \d+ more/);
     expect(frame).toMatch(/↓ \d+ more/);
+
+    dispatchAll([runFinished()]);
+    await settle();
+    const final = ui.lastFrame() ?? '';
+    expect(final).toContain('node-0 ');
+    expect(final).toContain('node-29 ');
+    expect(final).not.toMatch(/\d+ more/);
   });
 });
 

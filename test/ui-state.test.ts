@@ -153,6 +153,32 @@ describe('reduceRunState', () => {
     expect(lines[0].message).toBe(`line ${32 - LOG_LINES_KEPT}`);
   });
 
+  it('records metric events as log lines', () => {
+    const state = reduceAll([
+      runStarted(),
+      {
+        kind: 'metric',
+        time: at(1),
+        nodeId: 'evaluate',
+        name: 'valid.ndcg@10',
+        value: 0.04567,
+        epoch: 3,
+      },
+      {
+        kind: 'metric',
+        time: at(2),
+        nodeId: 'evaluate',
+        name: 'test.cases',
+        value: 943,
+      },
+    ]);
+
+    expect(state.nodes.evaluate.logs.map((line) => line.message)).toEqual([
+      'valid.ndcg@10 0.0457 (epoch 3)',
+      'test.cases 943',
+    ]);
+  });
+
   it('keeps log lines without a node id as run logs', () => {
     const state = reduceAll([
       runStarted(),

@@ -1,8 +1,8 @@
 /**
- * React hooks of the run view: terminal size, a ticking clock, and the
- * selected node.
+ * React hooks of the run view: terminal size, a ticking clock, the
+ * selected node and the keys.
  */
-import { useStdout } from 'ink';
+import { useInput, useStdin, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PlannedNodeId } from '../events/events.js';
 import { moveSelection, pickFollowedNode } from './selection.js';
@@ -116,4 +116,32 @@ function resolveSelection(
   return chosenId !== undefined && state.nodes[chosenId] !== undefined
     ? chosenId
     : pickFollowedNode(state);
+}
+
+/**
+ * Handles the keys of the live view: up and down (or `k` and `j`) move
+ * the selection, `q` and Ctrl-C call `onStop`. Returns whether keys are
+ * read at all, which needs a stdin that supports raw mode.
+ */
+export function useRunKeys(
+  onMove: (delta: number) => void,
+  onStop: () => void,
+): boolean {
+  const { isRawModeSupported } = useStdin();
+  const active = isRawModeSupported === true;
+
+  useInput(
+    (input, key) => {
+      if (key.upArrow || input === 'k') {
+        onMove(-1);
+      } else if (key.downArrow || input === 'j') {
+        onMove(1);
+      } else if (input === 'q' || (key.ctrl && input === 'c')) {
+        onStop();
+      }
+    },
+    { isActive: active },
+  );
+
+  return active;
 }

@@ -39,7 +39,9 @@ export function createInkLogger(options: InkLoggerOptions): Logger {
     // Ctrl-C arrives as a key in raw mode; the view turns it into a stop
     // request instead of letting Ink exit the process.
     exitOnCtrlC: false,
-    patchConsole: false,
+    // Anything a dependency prints with `console` while the view is live
+    // goes above the frame instead of through it.
+    patchConsole: true,
   });
 
   let closing: Promise<void> | undefined;

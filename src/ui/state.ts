@@ -141,10 +141,13 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
     case 'log':
       return appendLog(state, event);
     case 'metric':
-      return updateNode(state, event.nodeId, (node) => {
-        const progress = applyValidationMetric(node.progress, event);
-        return progress === node.progress ? node : { ...node, progress };
-      });
+      return updateNode(state, event.nodeId, (node) => ({
+        ...node,
+        progress: applyValidationMetric(node.progress, event),
+        // Training nodes report their epochs as metrics rather than log
+        // lines, so the footer shows them as lines of the node's log.
+        logs: keepNewest([...node.logs, describeMetric(event)]),
+      }));
     case 'node-finished':
       return updateNode(state, event.nodeId, (node) => ({
         ...node,
@@ -250,6 +253,22 @@ function appendLog(state: RunState, event: EventOf<'log'>): RunState {
     ...node,
     logs: keepNewest([...node.logs, ...lines]),
   }));
+}
+
+function describeMetric(event: EventOf<'metric'>): LogLine {
+  const epoch = event.epoch === undefined ? '' : ` (epoch ${event.epoch})`;
+  return {
+    level: 'info',
+    message: `${event.name} ${formatMetricValue(event.value)}${epoch}`,
+    timeMs: Date.parse(event.time),
+  };
+}
+
+/** Formats a metric with four decimals, or as is when it is large. */
+function formatMetricValue(value: number): string {
+  return Math.abs(value) >= 1000 || Number.isInteger(value)
+    ? String(value)
+    : value.toFixed(4);
 }
 
 function keepNewest(lines: LogLine[]): LogLine[] {

@@ -29,8 +29,9 @@ export function Header({ state, nowMs, columns }: HeaderProps) {
   const endMs = state.finished?.endedAtMs ?? nowMs;
   const total = state.order.length;
   const settled = countSettledNodes(state);
+  const backend = resolveBackend(state);
   const status =
-    `backend ${resolveBackend(state)} · ` +
+    (backend === undefined ? '' : `backend ${backend} · `) +
     `elapsed ${formatDuration(endMs - run.startedAtMs)} · ` +
     `nodes ${settled}/${total}`;
   const barWidth = Math.min(MAX_HEADER_BAR_WIDTH, columns - status.length - 1);
@@ -52,9 +53,9 @@ export function Header({ state, nowMs, columns }: HeaderProps) {
 
 /**
  * Returns the backend announced at the start, else the one the latest
- * finished node reported, else `unknown`.
+ * finished node reported, else `undefined` (no ML node has ended yet).
  */
-function resolveBackend(state: RunState): string {
+function resolveBackend(state: RunState): string | undefined {
   if (state.run?.backend) {
     return state.run.backend;
   }
@@ -66,5 +67,5 @@ function resolveBackend(state: RunState): string {
     }
   }
 
-  return 'unknown';
+  return undefined;
 }

@@ -2,9 +2,9 @@
  * The root component of the live UI. It only composes the parts; state
  * comes from the store, and each part lives in its own file.
  */
-import { Box, useInput, useStdin } from 'ink';
+import { Box } from 'ink';
 import { useSyncExternalStore } from 'react';
-import { useNow, useSelection, useTerminalSize } from '../hooks.js';
+import { useNow, useRunKeys, useSelection, useTerminalSize } from '../hooks.js';
 import type { RunStore } from '../run-store.js';
 import type { NodeState, RunState } from '../state.js';
 import { Footer, FOOTER_LOG_LINES } from './footer.js';
@@ -37,28 +37,17 @@ export function RunView({ store, onStop, columns: override }: RunViewProps) {
   const { columns, rows } = useTerminalSize(override);
   const selection = useSelection(state);
   const nowMs = useNow(state.run !== undefined && !state.finished);
-  const { isRawModeSupported } = useStdin();
-
-  useInput(
-    (input, key) => {
-      if (key.upArrow || input === 'k') {
-        selection.move(-1);
-      } else if (key.downArrow || input === 'j') {
-        selection.move(1);
-      } else if (input === 'q' || (key.ctrl && input === 'c')) {
-        onStop();
-      }
-    },
-    { isActive: isRawModeSupported === true },
-  );
+  const keysActive = useRunKeys(selection.move, onStop);
 
   const selected =
     selection.selectedId === undefined
       ? undefined
       : state.nodes[selection.selectedId];
   const panels = state.finished ? [] : pickProgressNodes(state, selected);
+  // The final frame stays in the terminal's scrollback, so it lists every
+  // node however tall it gets.
   const maxListRows =
-    rows === undefined
+    rows === undefined || state.finished
       ? undefined
       : Math.max(MIN_LIST_ROWS, rows - countReservedRows(state, panels));
 
@@ -94,7 +83,7 @@ export function RunView({ store, onStop, columns: override }: RunViewProps) {
             state={state}
             node={selected}
             columns={columns}
-            showKeys={isRawModeSupported === true}
+            showKeys={keysActive}
           />
         </Box>
       )}
