@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '../src/engine/index.js';
+import { evaluateModels } from '../src/metrics/evaluate-models.js';
 import { createMostPopular } from '../src/metrics/popularity.js';
 import { rankCases } from '../src/metrics/rank-cases.js';
 import { assignSegments, describeSegment } from '../src/metrics/segments.js';
@@ -7,7 +8,11 @@ import {
   buildTestCases,
   trainingItemCounts,
 } from '../src/metrics/test-cases.js';
-import { datasetOf, handMadeSequences } from './evaluate-fakes.js';
+import {
+  datasetOf,
+  defaultParams,
+  handMadeSequences,
+} from './evaluate-fakes.js';
 
 beforeAll(async () => {
   await initEngine();
@@ -115,5 +120,22 @@ describe('segments', () => {
     const thresholds = { coldItemThreshold: 5, sparseUserThreshold: 30 };
     expect(describeSegment('cold-item', thresholds)).toContain('<= 5');
     expect(describeSegment('sparse-user', thresholds)).toContain('<= 30');
+  });
+});
+
+describe('dataset without test cases', () => {
+  it('reports counts and no means', () => {
+    const tiny = datasetOf([[1, 2], [3]], 3);
+    const { metrics, perUser } = evaluateModels(tiny, [], defaultParams);
+    expect(metrics.cases).toBe(0);
+    expect(metrics.skippedUsers).toBe(2);
+    expect(metrics.models['most-popular']).toEqual({
+      'test.cases': 0,
+      'test.cold-item.cases': 0,
+      'test.sparse-user.cases': 0,
+      'test.rest.cases': 0,
+    });
+    expect(metrics.comparisons).toEqual([]);
+    expect(perUser.users).toEqual([]);
   });
 });
