@@ -443,6 +443,21 @@ nodes:
     expect(error.render()).not.toContain('    at ');
   });
 
+  test('rendering stops after max errors', () => {
+    const nodes = Array.from(
+      { length: 60 },
+      (_, index) => `  n${index}: { type: shell, inputs: { after: [x] } }`,
+    ).join('\n');
+    const error = pipelineError(() => load(`name: x\nnodes:\n${nodes}\n`));
+    const rendered = error.render();
+    expect(error.diagnostics).toHaveLength(60);
+    expect(rendered.match(/: error: /g)).toHaveLength(50);
+    expect(rendered).toContain(
+      '… 10 more not shown.\n\nFound 60 errors in the pipeline.',
+    );
+    expect(error.render({ maxErrors: 2 }).match(/: error: /g)).toHaveLength(2);
+  });
+
   test('colour output wraps the error label', () => {
     const error = pipelineError(() =>
       load(edit('type: load-data', '    type: x')),

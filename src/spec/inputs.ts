@@ -8,7 +8,7 @@ import type { NodeTypeRegistry } from '../nodes/registry.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { valueDiagnostic } from './located-diagnostics.js';
 import type { NodeDraft } from './node-drafts.js';
-import { didYouMean, listNames } from './suggest.js';
+import { didYouMean, listNames, type SuggestionBudget } from './suggest.js';
 import type { ScalarNode, TreeNode } from './tree.js';
 import type { SourceLocation } from './types.js';
 
@@ -33,6 +33,8 @@ export interface InputsResult {
 export interface InputsContext {
   drafts: ReadonlyMap<string, NodeDraft>;
   registry: NodeTypeRegistry;
+  /** Limits the work spent suggesting node names. */
+  suggestions: SuggestionBudget;
 }
 
 /** Checks the inputs of `draft`, whose type is `type`. */
@@ -163,7 +165,7 @@ function checkUpstream(
   const upstream = context.drafts.get(name);
 
   if (upstream === undefined) {
-    const message = `${label} refers to node \`${name}\`, which does not exist.${didYouMean(name, context.drafts.keys())}`;
+    const message = `${label} refers to node \`${name}\`, which does not exist.${didYouMean(name, context.drafts.keys(), context.suggestions)}`;
     result.diagnostics.push(
       valueDiagnostic(
         'unknown-node-ref',

@@ -7,7 +7,7 @@
  */
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { narrowLocation, type SourceSet } from './source-text.js';
-import { didYouMean, listNames } from './suggest.js';
+import { didYouMean, listNames, SuggestionBudget } from './suggest.js';
 import {
   formatValue,
   toPlain,
@@ -60,6 +60,7 @@ class Interpolator {
   private readonly outputs = new WeakSet<TreeNode>();
   private readonly inProgress: Frame[] = [];
   private readonly reportedCycles = new Set<string>();
+  private readonly suggestions = new SuggestionBudget();
 
   constructor(
     private readonly vars: TreeNode | undefined,
@@ -233,7 +234,7 @@ class Interpolator {
     const owner = path.slice(0, path.lastIndexOf('.'));
     const message =
       `Unknown variable \`${path}\` in \`${match}\`: \`${owner}\` has no key ` +
-      `\`${name}\`.${didYouMean(name, known)}`;
+      `\`${name}\`.${didYouMean(name, known, this.suggestions)}`;
     this.diagnostics.push(
       diagnostic('unknown-var', location, message, {
         expected:

@@ -4,7 +4,8 @@
  */
 import type { ParamSpec } from '../nodes/node-type.js';
 import type { NodeTypeRegistry } from '../nodes/registry.js';
-import { closestMatch } from './suggest.js';
+import { MAX_DEPTH } from './limits.js';
+import { closestMatch, SuggestionBudget } from './suggest.js';
 import { childOf, nodeAt, type TreeNode } from './tree.js';
 
 /** The forms of valid paths, for `expected:` lines. */
@@ -24,6 +25,8 @@ export function checkOverridePath(
   tree: TreeNode,
   registry: NodeTypeRegistry,
 ): { validPrefix: string } | undefined {
+  // Longer paths cannot exist, and the prefix search below is quadratic.
+  if (path.length > MAX_DEPTH) return { validPrefix: '' };
   const valid = isValidPath(path, tree, registry);
   if (valid) return undefined;
   let length = path.length - 1;
@@ -114,8 +117,25 @@ export function suggestOverridePath(
   tree: TreeNode,
   registry: NodeTypeRegistry,
 ): string | undefined {
-  return closestMatch(path.join('.'), candidatePaths(tree, registry));
+  let cached = candidateCache.get(tree);
+
+  if (cached === undefined) {
+    const paths = candidatePaths(tree, registry);
+    cached = { paths, budget: new SuggestionBudget() };
+    candidateCache.set(tree, cached);
+  }
+
+  return closestMatch(path.join('.'), cached.paths, cached.budget);
 }
+
+/**
+ * Candidate paths and the suggestion budget by tree, since one file may
+ * have many invalid paths.
+ */
+const candidateCache = new WeakMap<
+  TreeNode,
+  { paths: string[]; budget: SuggestionBudget }
+>();
 
 function candidatePaths(tree: TreeNode, registry: NodeTypeRegistry): string[] {
   const paths = ['name', 'description'];

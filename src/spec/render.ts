@@ -14,6 +14,8 @@ export interface RenderOptions {
   color?: boolean;
   /** Folder that file paths are shown relative to. Default the cwd. */
   cwd?: string;
+  /** Maximum number of diagnostics shown; the rest are counted. Default 50. */
+  maxErrors?: number;
 }
 
 /** Maximum length of a source line shown in full; longer ones are cut. */
@@ -35,9 +37,10 @@ export function renderDiagnostics(
 ): string {
   const style = styler(options.color ?? false);
   const cwd = options.cwd ?? process.cwd();
-  const blocks = diagnostics.map((item) =>
-    renderOne(item, sources, cwd, style),
-  );
+  const shown = diagnostics.slice(0, options.maxErrors ?? 50);
+  const blocks = shown.map((item) => renderOne(item, sources, cwd, style));
+  const hidden = diagnostics.length - shown.length;
+  if (hidden > 0) blocks.push(`… ${hidden} more not shown.`);
   const count =
     diagnostics.length === 1 ? '1 error' : `${diagnostics.length} errors`;
   return `${blocks.join('\n\n')}\n\n${style(ANSI.bold, `Found ${count} in the pipeline.`)}\n`;

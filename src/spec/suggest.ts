@@ -19,6 +19,22 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
+ * Number of name comparisons left for suggestions among many candidates
+ * (node names, variables, override paths). A file with thousands of
+ * unknown names would otherwise spend minutes on suggestions.
+ */
+export class SuggestionBudget {
+  constructor(private remaining = 2_000_000) {}
+
+  /** Takes `count` comparisons; false when too few are left. */
+  spend(count: number): boolean {
+    if (count > this.remaining) return false;
+    this.remaining -= count;
+    return true;
+  }
+}
+
+/**
  * Returns the candidate closest to `name`, or undefined when none is close
  * enough to be a likely typo: the distance must be at most a third of the
  * longer name (at least 1), or one name must contain the other.
@@ -26,12 +42,15 @@ export function editDistance(a: string, b: string): number {
 export function closestMatch(
   name: string,
   candidates: Iterable<string>,
+  budget?: SuggestionBudget,
 ): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   const lowerName = name.toLowerCase();
+  const list = [...candidates];
+  if (budget !== undefined && !budget.spend(list.length)) return undefined;
 
-  for (const candidate of candidates) {
+  for (const candidate of list) {
     // Long inputs are junk rather than typos, and the distance is quadratic.
     if (candidate.length > 200 || name.length > 200) continue;
     const distance = editDistance(lowerName, candidate.toLowerCase());
@@ -64,8 +83,12 @@ function isPlausibleTypo(
 }
 
 /** ` Did you mean \`x\`?` when a close candidate exists, else ''. */
-export function didYouMean(name: string, candidates: Iterable<string>): string {
-  const match = closestMatch(name, candidates);
+export function didYouMean(
+  name: string,
+  candidates: Iterable<string>,
+  budget?: SuggestionBudget,
+): string {
+  const match = closestMatch(name, candidates, budget);
   return match === undefined ? '' : ` Did you mean \`${match}\`?`;
 }
 

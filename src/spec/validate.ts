@@ -7,11 +7,11 @@ import { DirectedGraph } from 'graphology';
 import { findCycles } from '../graph/cycle.js';
 import type { NodeTypeRegistry } from '../nodes/registry.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
-import { resolveInputs, type InputEdge } from './inputs.js';
+import { resolveInputs, type InputEdge, type InputsContext } from './inputs.js';
 import { valueDiagnostic } from './located-diagnostics.js';
 import { readNodeDrafts, type NodeDraft } from './node-drafts.js';
 import { resolveParams } from './params.js';
-import { didYouMean, listNames } from './suggest.js';
+import { didYouMean, listNames, SuggestionBudget } from './suggest.js';
 import type { MapNode } from './tree.js';
 import { PIPELINE_NAME_PATTERN } from './top-level.js';
 import type { SourceLocation } from './types.js';
@@ -51,8 +51,14 @@ export function validateTree(
   const validated: ValidatedNode[] = [];
   const edges = new Map<string, InputEdge[]>();
 
+  const context: InputsContext = {
+    drafts,
+    registry,
+    suggestions: new SuggestionBudget(),
+  };
+
   for (const draft of read.drafts) {
-    const node = validateNode(draft, drafts, registry, diagnostics);
+    const node = validateNode(draft, context, diagnostics);
     if (node === undefined) continue;
     validated.push(node.node);
     edges.set(draft.name, node.edges);
@@ -114,11 +120,11 @@ function checkHeader(
 
 function validateNode(
   draft: NodeDraft,
-  drafts: ReadonlyMap<string, NodeDraft>,
-  registry: NodeTypeRegistry,
+  context: InputsContext,
   diagnostics: Diagnostic[],
 ): { node: ValidatedNode; edges: InputEdge[] } | undefined {
   if (draft.type === undefined) return undefined;
+  const registry = context.registry;
   const type = registry.get(draft.type);
 
   if (type === undefined) {
@@ -142,7 +148,7 @@ function validateNode(
     typeName: type.name,
     location: draft.paramsLocation,
   });
-  const inputs = resolveInputs(draft, type, { drafts, registry });
+  const inputs = resolveInputs(draft, type, context);
   diagnostics.push(...params.diagnostics, ...inputs.diagnostics);
 
   const node = {
