@@ -23,7 +23,7 @@ export class CliError extends Error {
   }
 }
 
-/** Where error text goes. */
+/** Destination of error text. */
 export interface ErrorOutput {
   write(text: string): void;
   /** Whether to colour pipeline errors. */

@@ -22,7 +22,7 @@ export function formatNumber(value: number): string {
   return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toFixed(4);
 }
 
-/** Whether colour is allowed: NO_COLOR unset or empty, and a terminal. */
+/** Tells whether to colour: a terminal, and NO_COLOR unset or empty. */
 export function colorAllowed(stream: { isTTY?: boolean }): boolean {
   const noColor = process.env.NO_COLOR;
   return Boolean(stream.isTTY) && (noColor === undefined || noColor === '');

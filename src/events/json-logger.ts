@@ -7,7 +7,7 @@ import type { Logger } from './events.js';
 
 /** Options of `createJsonLogger`. */
 export interface JsonLoggerOptions {
-  /** Where lines go. Default `process.stdout`. */
+  /** Destination of the lines. Default `process.stdout`. */
   stream?: NodeJS.WritableStream;
 }
 

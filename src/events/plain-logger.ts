@@ -20,7 +20,7 @@ const ERROR_DETAIL_LINES = 12;
 
 /** Options of `createPlainLogger`. */
 export interface PlainLoggerOptions {
-  /** Where lines go. Default `process.stdout`. */
+  /** Destination of the lines. Default `process.stdout`. */
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /**
    * Whether to colour status words. Default: when the stream is a terminal

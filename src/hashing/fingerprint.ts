@@ -86,12 +86,11 @@ async function computeFingerprint(entry: string): Promise<string> {
     }
   }
 
+  // Canonical JSON sorts the object's keys, so the walk order is irrelevant.
   const base = dirname(entry);
-  const files = [...sources].map(([file, source]) => ({
-    path: relativePosix(base, file),
-    source,
-  }));
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files: Record<string, string> = {};
+  for (const [file, source] of sources)
+    files[relativePosix(base, file)] = source;
   return sha256Json({ files });
 }
 

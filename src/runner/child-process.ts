@@ -1,8 +1,8 @@
 /**
- * Running one node in a child process: forks the worker with tsx, sends
- * the request, relays events and output lines, and turns every way the
- * child can end (result, thrown error, crash, signal, out of memory,
- * cancellation) into a typed outcome.
+ * Running one node in a child process. The runner forks the worker with
+ * tsx, sends the request and relays events and output lines. Every way
+ * the child can end (result, thrown error, crash, signal, out of memory,
+ * cancellation) becomes a typed outcome.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -31,7 +31,7 @@ const STDERR_TAIL_LINES = 20;
 /** Extra time after the worker's own grace period before SIGKILL. */
 const KILL_MARGIN_MS = 2_000;
 
-/** How a node's child process ended. */
+/** Outcome of a node's child process. */
 export type WorkerOutcome =
   | { ok: true; result: NodeResult; engine?: WorkerEngineInfo }
   | {

@@ -11,9 +11,10 @@ export const EVALUATE_TYPE = 'evaluate';
 
 /**
  * Splits an evaluate node's flat metrics into a table. Names have the form
- * `<model>.<metric>`; when `summary.models` lists the model names, each
- * name is split after the longest model prefix (model names may contain
- * dots), else at the first dot. Names without a model part are left out.
+ * `<model>.<metric>`. When `summary.models` lists the model names, a name
+ * is split after the longest listed model that prefixes it, because model
+ * names may contain dots. Otherwise it is split at the first dot, and
+ * names without a dot are left out.
  */
 export function metricsTable(
   summary: Record<string, unknown>,

@@ -38,7 +38,7 @@ export class FileDependencyError extends Error {
 /** Key fields known before the inputs' digests are. */
 export type OwnKeyFields = Omit<CacheKeyFields, 'inputs'>;
 
-/** The input digests of a node, by input name, in the key's form. */
+/** Returns the input digests of a node, by input name, in the key's form. */
 export function inputDigests(
   node: ResolvedNode,
   artifacts: ReadonlyMap<string, ArtifactRef>,
@@ -74,10 +74,10 @@ export async function collectOwnKeyFields(
 }
 
 /**
- * Hashes the node's declared files and folders by content. Each is keyed
- * by its path relative to the data folder (`$data/ml-100k/u.data`) or the
+ * Hashes the node's declared files and folders by content. Each is named
+ * by its path under the data folder (`$data/ml-100k/u.data`) or the
  * pipeline folder (`$pipeline/items.csv`), so moving either folder keeps
- * the key; other paths are keyed as absolute paths.
+ * the key. Other paths are named by their absolute path.
  */
 async function hashFileDependencies(
   node: ResolvedNode,

@@ -1,7 +1,8 @@
 /**
  * `plan`: which nodes a run would execute and why, without executing
- * anything. Keys are known for nodes whose inputs are all cached; a node
- * downstream of one that will run gets its key only once that one ran.
+ * anything. A node's key is known when all its inputs are cached. A node
+ * downstream of one that will run gets its key only after that node ran,
+ * because the key includes the digests of its inputs.
  */
 import { dirname } from 'node:path';
 import type { EventError } from '../events/events.js';
@@ -48,7 +49,7 @@ export interface PlannedNode {
   /** Key fields, once the key is known. */
   keyFields?: CacheKeyFields;
   status: PlanStatus;
-  /** Why the node will run; empty for cached nodes. */
+  /** Reasons the node will run; empty for cached nodes. */
   reasons: string[];
   /**
    * Id of an earlier node (of another variant) doing the same work: this
@@ -57,7 +58,7 @@ export interface PlannedNode {
   sharedWith?: string;
   /** The cached artifact, for `cached` nodes. */
   artifact?: ArtifactRef;
-  /** Why the key could not be computed, such as a missing data file. */
+  /** Error that kept the key from being computed, such as a missing file. */
   error?: EventError;
 }
 

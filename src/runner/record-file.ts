@@ -37,7 +37,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
 
 /**
  * The run record of the current run. Writes are serialised, so the file
- * always holds the latest state even when nodes change state together.
+ * ends up with the latest state even when nodes change state together.
  */
 export class RunRecordWriter {
   private readonly db: Low<RunRecord>;

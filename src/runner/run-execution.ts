@@ -1,8 +1,9 @@
 /**
- * The scheduler of one run. Every node gets a task that waits for its
- * inputs, computes its key, then reuses a cached artifact, shares the
- * execution of another variant's node with the same key, or runs in a
- * child process once a job slot and the key's lock are free.
+ * The scheduler of one run. Each node gets a task that waits for its
+ * inputs and computes its key. The task then reuses a cached artifact,
+ * shares the execution of another variant's node with the same key, or
+ * runs the node in a child process once a job slot and the key's lock are
+ * free.
  */
 import { dirname } from 'node:path';
 import type {

@@ -12,7 +12,7 @@ import type { NodeRecord, RunRecord } from './run-record.js';
 import { plan, type Plan, type PlanOptions } from './plan.js';
 import type { ResolvedPipeline } from '../spec/types.js';
 
-/** Why a run is being stopped early. */
+/** Reason a run is stopped early. */
 export type StopReason = 'signal' | 'user';
 
 /** Options of `run`. */
@@ -35,7 +35,7 @@ export interface RunOptions extends PlanOptions {
   backend?: string;
 }
 
-/** What `run` returns. */
+/** Result of `run`. */
 export interface RunResult {
   /** The final run record, as written to `<store>/runs/<id>.json`. */
   record: RunRecord;

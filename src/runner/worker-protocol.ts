@@ -31,7 +31,7 @@ export type ParentMessage =
   /** Aborts the node's signal; the worker exits after a grace period. */
   | { type: 'cancel' };
 
-/** What a worker reports about the engine it initialised. */
+/** Engine facts a worker reports after initialising it. */
 export interface WorkerEngineInfo {
   backend: string;
   versions: Record<string, string>;

@@ -9,7 +9,7 @@ import { listFiles, sha256File } from '../hashing/index.js';
 import { MANIFEST_FILE } from './layout.js';
 import { artifactDigest, readManifest, type Manifest } from './manifest.js';
 
-/** Why an artifact folder is not a valid artifact. */
+/** Reason an artifact folder is not a valid artifact. */
 export type ArtifactProblem =
   | { reason: 'missing-manifest' }
   | { reason: 'key-mismatch'; manifestKey: string }

@@ -21,7 +21,7 @@ export interface GcOptions {
   keep?: Iterable<string>;
 }
 
-/** What `gc` removed, or would remove in a dry run. */
+/** Result of `collectGarbage`, or its forecast in a dry run. */
 export interface GcReport {
   /** Keys of the artifacts removed. */
   removedKeys: CacheKey[];
@@ -40,9 +40,9 @@ export interface GcReport {
  * is first renamed out of `objects/`, so a crash mid-removal never leaves
  * half an artifact there.
  *
- * NOTE: a run that started before gc read the run records and that found
- * an artifact in its plan but has not yet recorded it can lose that
- * artifact; the run then fails reading it. Run gc while nothing runs.
+ * NOTE: a run still planning (before it writes its run record) can lose
+ * an artifact its plan found, and then fails reading it. Run gc while
+ * nothing runs.
  */
 export async function collectGarbage(
   store: Store,

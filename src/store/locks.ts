@@ -122,17 +122,17 @@ export async function readLockOwner(
 }
 
 /**
- * Whether the owner may still be running. Owners on other hosts count as
- * alive because their pid cannot be checked from here.
+ * Tells whether the owner may still be running. Owners on other hosts
+ * count as alive because their pid cannot be checked from here.
  *
  * NOTE: a pid reused by an unrelated process after the owner died keeps
- * the lock held; comparing the process start time would catch that.
+ * the lock held. Comparing the process start time would catch that.
  */
 export function isOwnerAlive(owner: LockOwner): boolean {
   return owner.hostname !== hostname() || isPidAlive(owner.pid);
 }
 
-/** Whether a process with this pid exists on this host. */
+/** Tells whether a process with this pid exists on this host. */
 export function isPidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -143,9 +143,10 @@ export function isPidAlive(pid: number): boolean {
 }
 
 /**
- * Moves a dead owner's lock aside. If another process stole it first and
- * took a fresh lock, the rename may grab that live lock instead; it is
- * then linked back, which fails harmlessly if a third lock appeared.
+ * Moves a dead owner's lock aside. Another process may have stolen it
+ * first and taken a fresh lock, so the rename can grab that live lock
+ * instead. It is then linked back, which fails harmlessly if yet another
+ * lock appeared in between.
  */
 async function stealLock(
   path: string,

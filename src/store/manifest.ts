@@ -94,5 +94,6 @@ function isManifest(value: Manifest): boolean {
 }
 
 function comparePaths(a: ManifestFile, b: ManifestFile): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  if (a.path === b.path) return 0;
+  return a.path < b.path ? -1 : 1;
 }

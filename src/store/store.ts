@@ -34,7 +34,7 @@ import {
 /** Default store folder, relative to the working directory. */
 export const DEFAULT_STORE_DIR = 'artifacts';
 
-/** What `publish` records with an artifact. */
+/** Metadata `publish` stores with an artifact. */
 export interface PublishOptions {
   key: CacheKey;
   /** Artifact kind, from the node type's `output`. */
@@ -57,7 +57,7 @@ export interface StoredResult {
 export interface QuarantineEvent {
   key: CacheKey;
   problem: ArtifactProblem;
-  /** Where the folder now is. */
+  /** New path of the folder. */
   movedTo: string;
 }
 

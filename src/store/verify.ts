@@ -11,7 +11,7 @@ export type VerifyFinding =
   | { reason: 'invalid-artifact'; key: CacheKey; problem: ArtifactProblem }
   | { reason: 'unexpected-entry'; name: string };
 
-/** What `verify` checked and found. */
+/** Result of `verifyStore`: valid artifacts and findings. */
 export interface VerifyReport {
   /** Number of artifacts that matched their manifests. */
   valid: number;
