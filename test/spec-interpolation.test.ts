@@ -25,6 +25,7 @@ describe('interpolation', () => {
     ['embedded list is flow text', '  l: [1, 2]', '"x${vars.l}"', 'x[1, 2]'],
     ['two references', '  a: 1\n  b: two', '"${vars.a}${vars.b}"', '1two'],
     ['nested key', '  m: { a: { b: 7 } }', '"${vars.m.a.b}"', 7],
+    ['list index', '  l: [a, b]', '"${vars.l.1}"', 'b'],
     ['var refers to var', '  a: 5\n  b: "${vars.a}"', '"${vars.b}"', 5],
     [
       'chain through a mapping',
@@ -84,6 +85,15 @@ describe('interpolation', () => {
     );
     expect(rendered).toContain('pipe.yaml:3:6: note: `vars.a` is defined here');
     expect(rendered).toContain('pipe.yaml:4:6: note: `vars.b` is defined here');
+    expect(rendered).toContain('Found 1 error in the pipeline.');
+  });
+
+  test('cycle through a path is reported once', () => {
+    const rendered = renderLoad(
+      withCommand('  a: "${vars.b}"\n  b: "${vars.a.k}"', '1'),
+    );
+    expect(rendered).toContain('a cycle: vars.a -> vars.b -> vars.a.');
+    expect(rendered).not.toContain('Unknown variable');
     expect(rendered).toContain('Found 1 error in the pipeline.');
   });
 

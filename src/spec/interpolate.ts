@@ -9,6 +9,7 @@ import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { narrowLocation, type SourceSet } from './source-text.js';
 import { didYouMean, listNames, SuggestionBudget } from './suggest.js';
 import {
+  nodeAt,
   formatValue,
   toPlain,
   type MapNode,
@@ -195,12 +196,14 @@ class Interpolator {
 
     for (const segment of segments) {
       // Step through references, for example `${vars.a.b}` where `a` is
-      // itself `${vars.c}`.
-      if (node !== undefined && node !== this.vars && node.kind === 'scalar')
+      // itself `${vars.c}`. A cycle there is already reported.
+      if (node !== undefined && node !== this.vars && node.kind === 'scalar') {
         node = this.resolveOrCycle(node, path, location);
+        if (node === undefined) return undefined;
+      }
+
       const parent = node;
-      node =
-        node?.kind === 'map' ? node.entries.get(segment)?.value : undefined;
+      node = nodeAt(node, [segment]);
       path = `${path}.${segment}`;
 
       if (node === undefined) {
@@ -229,7 +232,12 @@ class Interpolator {
     parent: TreeNode | undefined,
     location: SourceLocation,
   ): void {
-    const known = parent?.kind === 'map' ? [...parent.entries.keys()] : [];
+    const known =
+      parent?.kind === 'map'
+        ? [...parent.entries.keys()]
+        : parent?.kind === 'list'
+          ? parent.items.map((_item, index) => String(index))
+          : [];
     const name = path.slice(path.lastIndexOf('.') + 1);
     const owner = path.slice(0, path.lastIndexOf('.'));
     const message =
