@@ -1,8 +1,8 @@
 /**
- * Dependency order of a resolved pipeline's nodes, read from each node's
- * inputs. Kept here, independent of the graph module, so planning needs
- * nothing but the resolved nodes.
+ * Dependency order of a resolved pipeline's nodes, from the plan graph of
+ * `src/graph`: the order in which the runner plans and starts nodes.
  */
+import { buildGraph, nodeDepths, topologicalOrder } from '../graph/index.js';
 import type { ResolvedNode, ResolvedPipeline } from '../spec/types.js';
 
 /** The nodes in an order where every node comes after its inputs. */
@@ -25,44 +25,13 @@ export function inputIds(node: ResolvedNode): string[] {
 /**
  * Orders nodes so that inputs come first, keeping the file's order among
  * nodes that are ready together. Throws on an unknown input or a cycle,
- * which validation should have reported already.
+ * which validation reports before a pipeline is resolved.
  */
 export function orderNodes(resolved: ResolvedPipeline): NodeOrder {
-  const byId = new Map(resolved.nodes.map((node) => [node.id, node]));
-  const dependsOn = new Map(
-    resolved.nodes.map((node) => [node.id, inputIds(node)]),
+  const graph = buildGraph(resolved);
+  const nodes = topologicalOrder(graph).map((id) =>
+    graph.getNodeAttributes(id),
   );
-  for (const [id, upstream] of dependsOn) {
-    const unknown = upstream.find((input) => !byId.has(input));
-    if (unknown !== undefined) {
-      throw new Error(
-        `Internal error: node \`${id}\` reads \`${unknown}\`, ` +
-          'which is not in the resolved pipeline.',
-      );
-    }
-  }
-
-  const nodes: ResolvedNode[] = [];
-  const depths = new Map<string, number>();
-  while (nodes.length < resolved.nodes.length) {
-    const ready = resolved.nodes.filter(
-      (node) =>
-        !depths.has(node.id) &&
-        dependsOn.get(node.id)!.every((input) => depths.has(input)),
-    );
-    if (ready.length === 0) {
-      throw new Error('Internal error: the resolved pipeline has a cycle.');
-    }
-
-    for (const node of ready) {
-      const inputDepths = dependsOn.get(node.id)!.map((id) => depths.get(id)!);
-      depths.set(
-        node.id,
-        inputDepths.length ? Math.max(...inputDepths) + 1 : 0,
-      );
-      nodes.push(node);
-    }
-  }
-
-  return { nodes, depths, dependsOn };
+  const dependsOn = new Map(nodes.map((node) => [node.id, inputIds(node)]));
+  return { nodes, depths: nodeDepths(graph), dependsOn };
 }
