@@ -162,6 +162,30 @@ describe('progress panel', () => {
     expect(lineWith('valid NDCG@10')).toBe('  valid NDCG@10 0.0340 ▁█');
   });
 
+  it('shows panels for at most two running nodes', async () => {
+    const { frameLines, dispatchAll } = mountView();
+    const started = (nodeId: string, offsetMs: number): RunEvent => ({
+      kind: 'node-started',
+      time: at(offsetMs),
+      nodeId,
+      key: '',
+    });
+    dispatchAll([
+      runStarted(),
+      started('load-data', 1),
+      started('pretrain-student', 2),
+      started('export-items', 3),
+    ]);
+    await settle();
+
+    const panelTitles = frameLines().filter((line) => /^▶ /.test(line));
+    // The followed node (started last) comes first, then list order.
+    expect(panelTitles).toEqual([
+      '▶ export-items · running',
+      '▶ load-data · running',
+    ]);
+  });
+
   it('notes a resumed node and one without progress yet', async () => {
     const { dispatchAll, lineWith } = mountView();
     dispatchAll([

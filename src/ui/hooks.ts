@@ -93,8 +93,8 @@ export interface Selection {
 export function useSelection(state: RunState): Selection {
   const [chosenId, setChosenId] = useState<PlannedNodeId>();
   const selectedId = resolveSelection(state, chosenId);
-  // Ink 6 may call an input handler from an earlier render, so `move`
-  // reads the state through a ref instead of closing over it.
+  // Ink 6.8 was seen calling the input handler of an earlier render, so
+  // `move` reads the state through a ref instead of closing over it.
   const stateRef = useRef(state);
   stateRef.current = state;
 

@@ -8,7 +8,7 @@ import { formatDuration } from '../format.js';
 import { countSettledNodes, type RunState } from '../state.js';
 import { Tone } from './tone.js';
 
-/** Widest overall progress bar in the header. */
+/** Maximum width of the header's overall progress bar. */
 const MAX_HEADER_BAR_WIDTH = 30;
 
 /** Props of `Header`. */

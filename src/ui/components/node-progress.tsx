@@ -20,11 +20,11 @@ import type { NodeState } from '../state.js';
 import { STATUS_COLORS, STATUS_MARKS } from '../theme.js';
 import { Tone } from './tone.js';
 
-/** Widest progress bar; wider terminals leave the rest blank. */
+/** Maximum bar width; wider terminals leave the rest blank. */
 const MAX_BAR_WIDTH = 40;
-/** Narrowest bar worth drawing; below it the bar is left out. */
+/** Minimum bar width worth drawing; below it the bar is left out. */
 const MIN_BAR_WIDTH = 4;
-/** Most epochs the trend line shows; older ones scroll off. */
+/** Maximum epochs the trend line shows; older ones scroll off. */
 const MAX_TREND_WIDTH = 40;
 
 /** Props of `NodeProgress`. */

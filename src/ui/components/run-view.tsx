@@ -14,10 +14,10 @@ import { NodeProgress } from './node-progress.js';
 import { StoppingBanner } from './stopping-banner.js';
 import { Summary } from './summary.js';
 
-/** Most running nodes that get a progress panel at once. */
+/** Maximum number of running nodes shown with a progress panel. */
 export const MAX_PROGRESS_PANELS = 2;
 
-/** Lines of one progress panel at most, with its top margin. */
+/** Maximum lines of one progress panel, with its top margin. */
 const PROGRESS_PANEL_ROWS = 6;
 /** Minimum node rows shown, however short the terminal is. */
 const MIN_LIST_ROWS = 3;
