@@ -73,6 +73,23 @@ describe('runner failures', () => {
     },
   );
 
+  it('reports a child that runs out of memory', async () => {
+    const previous = process.env.NODE_OPTIONS;
+    // Workers inherit the environment, so this caps only their heap.
+    process.env.NODE_OPTIONS = '--max-old-space-size=96';
+    try {
+      const result = await rig.run([
+        { name: 'hog', type: 'fake-crash', params: { mode: 'oom' } },
+      ]);
+      expect(result.record.nodes.hog.status).toBe('failed');
+      expect(failedEvent('hog')?.error.code).toBe('NODE_OUT_OF_MEMORY');
+      expect(failedEvent('hog')?.error.detail).toMatch(/heap out of memory/i);
+    } finally {
+      if (previous === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = previous;
+    }
+  });
+
   it('reports a data file that is missing', async () => {
     const result = await rig.run([
       {
