@@ -48,3 +48,47 @@ export { Store } from './store/index.js';
 export { createPlainLogger } from './events/plain-logger.js';
 export { createJsonLogger } from './events/json-logger.js';
 export type { Logger, RunEvent, RunEventKind } from './events/events.js';
+export type {
+  EventError,
+  EventOf,
+  NodeEmittedEvent,
+  NodeOutcome,
+  PlannedNodeInfo,
+  ProgressFields,
+} from './events/events.js';
+export type {
+  Diagnostic,
+  DiagnosticReason,
+  NodeSpec,
+  RelatedLocation,
+  SourceLocation,
+  VariantSpec,
+} from './spec/index.js';
+export type {
+  ArtifactDigest,
+  CacheKey,
+  DependencyPaths,
+  InputSpec,
+  ParamSchema,
+} from './nodes/node-type.js';
+export { FileDependencyError } from './runner/index.js';
+export {
+  ConfigError,
+  defineConfig,
+  findConfigFile,
+  loadConfig,
+  loadProjectRegistry,
+} from './config/index.js';
+export type {
+  ConfigFailureReason,
+  DistilleryConfig,
+  FindConfigOptions,
+  LoadedConfig,
+  ProjectRegistry,
+  ProjectRegistryOptions,
+} from './config/index.js';
+export { CommandError } from './nodes/command/errors.js';
+export type { CommandFailureReason } from './nodes/command/errors.js';
+export type { CommandParams } from './nodes/command/params.js';
+export { readDataset } from './data/artifact.js';
+export type { Dataset, DatasetStats, ItemInfo } from './data/dataset.js';

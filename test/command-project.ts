@@ -34,6 +34,14 @@ export class CommandProject {
     return new CommandProject(root, registry);
   }
 
+  /** Returns a project on the same folders with another registry. */
+  static async reopen(
+    project: CommandProject,
+    registry: NodeTypeRegistry,
+  ): Promise<CommandProject> {
+    return new CommandProject(project.root, registry);
+  }
+
   /** Folder of the pipeline file; relative paths in tests start here. */
   get pipelineDir(): string {
     return join(this.root, 'pipeline');

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { NodeType } from '../nodes/node-type.js';
 import type { NodeTypeRegistry } from '../nodes/registry.js';
+import type { FindConfigOptions } from '../config/find-config.js';
 import {
   loadPipeline,
   resolvePipeline,
@@ -23,6 +24,8 @@ export interface PipelineOptions {
   store?: string;
   dataDir?: string;
   nodeTypes: string[];
+  /** `--config FILE`: the project config registering custom node types. */
+  config?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -52,6 +55,12 @@ export function addPipelineOptions(command: Command): Command {
     .option(
       '--data-dir <dir>',
       `dataset folder (default: $${DATA_DIR_ENV}, else ./data)`,
+    )
+    .option(
+      '--config <file>',
+      'project config registering node types (default: ' +
+        'distillery.config.ts beside the pipeline file, else in the ' +
+        'current folder)',
     )
     .addOption(
       new Option(
@@ -85,16 +94,21 @@ export function resolveDataDir(options: { dataDir?: string }): string {
   return resolve(options.dataDir ?? process.env[DATA_DIR_ENV] ?? 'data');
 }
 
-/** Builds the registry: built-ins plus the `--node-types` modules' types. */
+/**
+ * Builds the registry: built-ins, the project config's types (found as
+ * `lookup` says) and the `--node-types` modules' types.
+ */
 export async function loadRegistry(
   modules: string[],
+  lookup: FindConfigOptions = {},
 ): Promise<NodeTypeRegistry> {
   // Imported on demand: the built-ins load TensorFlow.js, which commands
   // such as `runs` and `show` do not need.
-  const { createRegistry } = await import('../nodes/registry.js');
+  const { loadProjectRegistry } = await import('../config/index.js');
   const extra: NodeType[] = [];
   for (const module of modules) extra.push(...(await importNodeTypes(module)));
-  return createRegistry(extra);
+  const project = await loadProjectRegistry({ ...lookup, extraTypes: extra });
+  return project.registry;
 }
 
 async function importNodeTypes(module: string): Promise<NodeType[]> {

@@ -27,7 +27,10 @@ export function planCommand(io: CliIo): Command {
     );
   addPipelineOptions(command);
   return command.action(async (file: string, options: PlanCommandOptions) => {
-    const registry = await loadRegistry(options.nodeTypes);
+    const registry = await loadRegistry(options.nodeTypes, {
+      configFile: options.config,
+      pipelineFile: file,
+    });
     const resolved = await loadResolved(file, options, registry);
     const store = openStore(options);
     const result = await plan(resolved, {

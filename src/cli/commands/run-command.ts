@@ -64,7 +64,10 @@ async function runPipeline(
   options: RunCommandOptions,
   io: CliIo,
 ): Promise<number> {
-  const registry = await loadRegistry(options.nodeTypes);
+  const registry = await loadRegistry(options.nodeTypes, {
+    configFile: options.config,
+    pipelineFile: file,
+  });
   const resolved = await loadResolved(file, options, registry);
   const store = openStore(options);
   const ui = options.ui ?? (await defaultUi(io));

@@ -29,6 +29,7 @@ import {
 } from '../command/outs.js';
 import { commandParams, type CommandParams } from '../command/params.js';
 import { runProcess, type ProcessEnd } from '../command/run-process.js';
+import { quoteForShell } from '../command/template.js';
 import {
   changesOutside,
   takeSnapshot,
@@ -67,6 +68,7 @@ export const commandNodeType = defineNodeType<CommandParams>({
 /** Everything one execution needs, prepared before the process starts. */
 interface Prepared {
   argv: string[];
+  shell: boolean;
   cwd: string;
   outs: string[];
   env: Record<string, string>;
@@ -84,7 +86,8 @@ async function runCommand(
   const before = await takeSnapshot(prepared.cwd, skip);
 
   emit({ kind: 'progress', phase: 'running' });
-  emit({ kind: 'log', level: 'info', message: `$ ${prepared.argv.join(' ')}` });
+  const message = `$ ${displayCommand(prepared)}`;
+  emit({ kind: 'log', level: 'info', message });
   const end = await runProcess({
     argv: prepared.argv,
     shell: context.params.shell,
@@ -107,8 +110,12 @@ async function runCommand(
   }
 
   return {
-    metrics: { exitCode: 0, durationMs: end.durationMs },
-    summary: { outs: prepared.outs, undeclaredChanges: changes.length },
+    summary: {
+      exitCode: 0,
+      durationMs: end.durationMs,
+      outs: prepared.outs,
+      undeclaredChanges: changes.length,
+    },
   };
 }
 
@@ -128,7 +135,8 @@ async function prepare(context: NodeContext<CommandParams>): Promise<Prepared> {
 
   const ownFiles =
     paramsFile === undefined ? [] : [snapshotPath(cwd, paramsFile)];
-  return { argv, cwd, outs, env, logDir, ownFiles };
+  const { shell } = params;
+  return { argv, shell, cwd, outs, env, logDir, ownFiles };
 }
 
 async function detectChanges(
@@ -201,7 +209,7 @@ function checkEnd(
   prepared: Prepared,
   end: ProcessEnd,
 ): void {
-  const command = quoteForMessage(prepared.argv.join(' '));
+  const command = quoteForMessage(displayCommand(prepared));
   const logs = `Full output: ${prepared.logDir}.`;
   switch (end.kind) {
     case 'exited':
@@ -226,6 +234,15 @@ function checkEnd(
     case 'cancelled':
       throw context.signal.reason ?? new Error('The run was cancelled.');
   }
+}
+
+/** Formats the command as a shell would read it, for logs and messages. */
+function displayCommand(prepared: Prepared): string {
+  if (prepared.shell) return prepared.argv[0];
+
+  return prepared.argv
+    .map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : quoteForShell(arg)))
+    .join(' ');
 }
 
 function stderrText(tail: string[]): string {
