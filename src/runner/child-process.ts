@@ -25,6 +25,13 @@ const TSX_LOADER_URL = pathToFileURL(
   createRequire(import.meta.url).resolve('tsx'),
 ).href;
 
+// tsx reads tsconfig.json from the working directory unless told
+// otherwise; workers compile with the project's settings wherever the run
+// was started.
+const TSCONFIG_PATH = fileURLToPath(
+  new URL('../../tsconfig.json', import.meta.url),
+);
+
 /** Lines of stderr kept for the error detail of a crashed node. */
 const STDERR_TAIL_LINES = 20;
 
@@ -62,6 +69,7 @@ export function runInWorker(
   const child = fork(WORKER_PATH, [], {
     execArgv: ['--import', TSX_LOADER_URL],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { TSX_TSCONFIG_PATH: TSCONFIG_PATH, ...process.env },
   });
   return new Promise((resolve) => {
     const watch = new WorkerWatch(child, hooks, resolve);
