@@ -53,6 +53,16 @@ describe('param resolution', () => {
     expect(studentParams('').epochs).toBe(20);
   });
 
+  test('list param given a scalar', () => {
+    const text =
+      'name: x\nnodes:\n  a:\n    type: evaluate\n    params: { cutoffs: 10 }\n';
+    const rendered = renderLoad(text);
+    expect(rendered).toContain(
+      'pipe.yaml:5:24: error: Param `cutoffs` of node `a` must be a list.',
+    );
+    expect(rendered).toContain('  expected: a list, each an integer >= 1');
+  });
+
   test('params must be a mapping', () => {
     expect(
       renderLoad('name: x\nnodes:\n  a:\n    type: shell\n    params: [1]\n'),
