@@ -99,6 +99,21 @@ describe('distillery run', () => {
     expect(record.status).toBe('succeeded');
   });
 
+  it('draws the Ink UI from any folder', async () => {
+    const file = await writePipeline(dir, PIPELINE);
+    const result = await distillery(dir, [
+      'run',
+      file,
+      '--ui',
+      'ink',
+      '--node-types',
+      FAKE_TYPES,
+    ]);
+    expect(result.stderr).not.toContain('React is not defined');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Run succeeded');
+  });
+
   it('writes only schema-valid JSON events with --ui json', async () => {
     const schema = JSON.parse(
       await readFile('docs/events.schema.json', 'utf8'),
