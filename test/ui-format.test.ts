@@ -119,6 +119,15 @@ describe('metrics table', () => {
       expect(line.length).toBeLessThanOrEqual(60);
     }
   });
+  it('drops metric columns from the right when narrow', () => {
+    const rows = [{ label: 'student', values: [0.1, 0.2, 0.3, 0.4, 0.5] }];
+    const lines = formatMetricsTable(rows, 40);
+
+    expect(lines).toEqual([
+      'model      HR@10  NDCG@10    HR@20',
+      'student   0.1000   0.2000   0.3000',
+    ]);
+  });
 });
 
 describe('computeListWindow', () => {

@@ -487,6 +487,18 @@ describe('width', () => {
     expect(row).toMatch(/9abcdef0$/);
   });
 
+  it.each([
+    [80, /^› ▶ {7}refine-teacher +running +1m 20s +9abcdef0$/],
+    [50, /^› ▶ {4}refine-teacher +running +1m 20s$/],
+    [40, /^› ▶ {4}refine-teacher +1m 20s$/],
+  ])('leaves out row columns at %i columns', async (columns, row) => {
+    const { dispatchAll, lineWith } = mountView({ columns });
+    dispatchAll(midRunEvents());
+    await settle();
+
+    expect(lineWith('› ▶')).toMatch(row);
+  });
+
   it('shrinks progress bars with the width', async () => {
     const barCells = async (columns: number): Promise<number> => {
       const { dispatchAll, lineWith } = mountView({ columns });

@@ -27,6 +27,9 @@ const TABLE_SPLIT = 'test';
 /** Width of one metric column, including the space before it. */
 const METRIC_COLUMN_WIDTH = 9;
 
+/** Minimum width of the model column before metric columns are dropped. */
+const MIN_LABEL_WIDTH = 12;
+
 /** One model's row. */
 export interface MetricsRow {
   label: string;
@@ -69,13 +72,23 @@ function readMetric(
 
 /**
  * Lays the rows out as text lines at most `columns` wide: the model
- * column takes what the metric columns leave, and long labels are cut.
+ * column takes what the metric columns leave, long labels are cut, and
+ * below about 57 columns the rightmost metrics are left out.
  */
 export function formatMetricsTable(
   rows: MetricsRow[],
   columns: number,
 ): string[] {
-  const metricsWidth = METRIC_COLUMNS.length * METRIC_COLUMN_WIDTH;
+  // A narrow terminal drops metric columns from the right rather than
+  // cutting model names below `MIN_LABEL_WIDTH`.
+  const shownCount = Math.max(
+    1,
+    Math.min(
+      METRIC_COLUMNS.length,
+      Math.floor((columns - MIN_LABEL_WIDTH) / METRIC_COLUMN_WIDTH),
+    ),
+  );
+  const metricsWidth = shownCount * METRIC_COLUMN_WIDTH;
   const longestLabel = Math.max(5, ...rows.map((row) => row.label.length));
   const labelWidth = Math.max(
     1,
@@ -84,13 +97,14 @@ export function formatMetricsTable(
 
   const header =
     'model'.padEnd(labelWidth).slice(0, labelWidth) +
-    METRIC_COLUMNS.map((column) =>
-      column.label.padStart(METRIC_COLUMN_WIDTH),
-    ).join('');
+    METRIC_COLUMNS.slice(0, shownCount)
+      .map((column) => column.label.padStart(METRIC_COLUMN_WIDTH))
+      .join('');
   const lines = rows.map(
     (row) =>
       fitLabel(row.label, labelWidth) +
       row.values
+        .slice(0, shownCount)
         .map((value) => formatMetric(value).padStart(METRIC_COLUMN_WIDTH))
         .join(''),
   );

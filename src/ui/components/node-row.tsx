@@ -1,7 +1,8 @@
 /**
  * One node of the node list: selection pointer, status mark, name
- * indented by depth, status word, duration and key prefix. A failed node
- * gets a second line with its error.
+ * indented by depth, status word, duration and key prefix. Narrow
+ * terminals leave out the key prefix, then the status word. A failed
+ * node gets a second line with its error.
  */
 import { Box, Text } from 'ink';
 import { formatDuration, formatKeyPrefix } from '../format.js';
@@ -11,6 +12,10 @@ import { Tone } from './tone.js';
 
 /** Deepest level that still adds indentation, so names keep room. */
 const MAX_INDENT_DEPTH = 6;
+/** Minimum terminal width that shows the key prefix column. */
+const KEY_COLUMN_MIN_COLUMNS = 60;
+/** Minimum terminal width that shows the status word; the mark stays. */
+const STATUS_COLUMN_MIN_COLUMNS = 45;
 
 /** Props of `NodeRow`. */
 export interface NodeRowProps {
@@ -24,7 +29,9 @@ export interface NodeRowProps {
 /** Renders one node as one line, plus its error line when it failed. */
 export function NodeRow({ node, selected, nowMs, columns }: NodeRowProps) {
   const color = STATUS_COLORS[node.status];
-  const indent = '  '.repeat(Math.min(node.info.depth, MAX_INDENT_DEPTH));
+  // Narrow terminals indent by one cell per level instead of two.
+  const indentUnit = columns < KEY_COLUMN_MIN_COLUMNS ? ' ' : '  ';
+  const indent = indentUnit.repeat(Math.min(node.info.depth, MAX_INDENT_DEPTH));
 
   return (
     <Box flexDirection="column" width={columns}>
@@ -36,20 +43,26 @@ export function NodeRow({ node, selected, nowMs, columns }: NodeRowProps) {
           <Tone color={color}>{STATUS_MARKS[node.status]}</Tone>
         </Box>
         <Box flexGrow={1} flexShrink={1} minWidth={4}>
-          <Tone inverse={selected} bold={node.status === 'running'}>
+          <Text wrap="truncate-end">
             {indent}
-            {node.info.id}
-          </Tone>
+            <Tone inverse={selected} bold={node.status === 'running'}>
+              {node.info.id}
+            </Tone>
+          </Text>
         </Box>
-        <Box width={10} flexShrink={0} justifyContent="flex-end">
-          <Tone color={color}>{node.status}</Tone>
-        </Box>
+        {columns >= STATUS_COLUMN_MIN_COLUMNS ? (
+          <Box width={10} flexShrink={0} justifyContent="flex-end">
+            <Tone color={color}>{node.status}</Tone>
+          </Box>
+        ) : null}
         <Box width={8} flexShrink={0} justifyContent="flex-end">
           <Text>{describeDuration(node, nowMs)}</Text>
         </Box>
-        <Box width={10} flexShrink={0} justifyContent="flex-end">
-          <Tone dim>{formatKeyPrefix(node.key)}</Tone>
-        </Box>
+        {columns >= KEY_COLUMN_MIN_COLUMNS ? (
+          <Box width={10} flexShrink={0} justifyContent="flex-end">
+            <Tone dim>{formatKeyPrefix(node.key)}</Tone>
+          </Box>
+        ) : null}
       </Box>
       {node.error && node.status === 'failed' ? (
         <Box width={columns} paddingLeft={4}>
