@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 describe('distillery commands', () => {
-  it('plan --json names each node with its status and reasons', async () => {
+  it('plan, runs, show, gc and verify read one store', async () => {
     const file = await writePipeline(dir, PIPELINE);
     const types = ['--node-types', FAKE_TYPES];
     expect(
@@ -74,6 +74,23 @@ describe('distillery commands', () => {
     const show = await distillery(dir, ['show', 'latest']);
     expect(show.stdout).toMatch(/^train +fake-add +ran +[0-9a-f]{12} /m);
 
+    // Without run records, only a pipeline named on the command line keeps
+    // its artifacts.
+    const runsDir = join(dir, 'artifacts', 'runs');
+    for (const name of await readdir(runsDir)) await rm(join(runsDir, name));
+    const keptByPlan = await distillery(dir, [
+      'gc',
+      '--dry-run',
+      file,
+      ...types,
+    ]);
+    expect(keptByPlan.exitCode).toBe(0);
+    expect(keptByPlan.stdout).toContain('Would free 0.0 MiB: 0 artifacts');
+    const unkept = await distillery(dir, ['gc', '--dry-run']);
+    expect(unkept.stdout.match(/^would remove [0-9a-f]{64}$/gm)).toHaveLength(
+      2,
+    );
+
     const objects = await readdir(join(dir, 'artifacts', 'objects'));
     await writeFile(
       join(dir, 'artifacts', 'objects', objects[0], 'value.txt'),
@@ -85,10 +102,6 @@ describe('distillery commands', () => {
       `invalid  ${objects[0]}: file \`value.txt\``,
     );
     expect(verify.stderr).toMatch(/^error: The store has 1 invalid entries/);
-
-    const gc = await distillery(dir, ['gc', '--dry-run']);
-    expect(gc.exitCode).toBe(0);
-    expect(gc.stdout).toContain('Would free 0.0 MiB: 0 artifacts');
   });
 
   it('renders a pipeline error and exits 2', async () => {

@@ -4,6 +4,12 @@ import type { NodeType, ParamSpec } from '../../nodes/node-type.js';
 import type { CliIo } from '../io.js';
 import { loadRegistry } from '../options.js';
 
+interface TypesCommandOptions {
+  json?: boolean;
+  nodeTypes: string[];
+  config?: string;
+}
+
 /** Builds the `types` command. */
 export function typesCommand(io: CliIo): Command {
   return new Command('types')
@@ -15,8 +21,15 @@ export function typesCommand(io: CliIo): Command {
       (value: string, previous: string[]) => [...previous, value],
       [],
     )
-    .action(async (options: { json?: boolean; nodeTypes: string[] }) => {
-      const registry = await loadRegistry(options.nodeTypes);
+    .option(
+      '--config <file>',
+      'project config registering node types (default: ' +
+        'distillery.config.ts in the current folder)',
+    )
+    .action(async (options: TypesCommandOptions) => {
+      const registry = await loadRegistry(options.nodeTypes, {
+        configFile: options.config,
+      });
       const types = [...registry.values()];
       io.stdout.write(
         options.json

@@ -68,6 +68,7 @@ interface GcCommandOptions {
   dryRun?: boolean;
   dataDir?: string;
   nodeTypes: string[];
+  config?: string;
 }
 
 /** Builds the `gc` command. */
@@ -88,6 +89,12 @@ export function gcCommand(io: CliIo): Command {
       'also register node types from a module',
       (value: string, previous: string[]) => [...previous, value],
       [],
+    )
+    .option(
+      '--config <file>',
+      'project config registering node types (default: ' +
+        'distillery.config.ts beside each pipeline file, else in the ' +
+        'current folder)',
     );
   addStoreOption(command);
   return command.action(
@@ -127,9 +134,12 @@ async function plannedKeys(
 ): Promise<string[]> {
   if (files.length === 0) return [];
 
-  const registry = await loadRegistry(options.nodeTypes);
   const keys: string[] = [];
   for (const file of files) {
+    const registry = await loadRegistry(options.nodeTypes, {
+      configFile: options.config,
+      pipelineFile: file,
+    });
     const spec = await loadPipeline(file, { registry });
     const allVariants = spec.variants.length > 0;
     const resolved = resolvePipeline(spec, {
