@@ -50,7 +50,15 @@ describe('model artifact', () => {
     tf.dispose(Object.values(decoded));
 
     const savedHistory = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
-    expect(savedHistory).toEqual(history);
+    // Timings stay out of the file so equal weights give equal digests.
+    expect(savedHistory).toEqual(
+      history.map(({ epoch, loss, validHr10, validNdcg10 }) => ({
+        epoch,
+        loss,
+        validHr10,
+        validNdcg10,
+      })),
+    );
     model.dispose();
   });
 

@@ -34,7 +34,12 @@ export interface ModelSummary {
   description: string;
   /** Name of the node that produced the model; null for `most-popular`. */
   producer: string | null;
-  /** Test users scored and ranked per second (both protocols together). */
+  /**
+   * Test users scored and ranked per second (both protocols together).
+   * Note: this and `durationMs` are absent from `metrics.json`, because
+   * timings would make identical evaluations differ; the node's summary
+   * keeps `usersPerS`.
+   */
   usersPerS: number;
   durationMs: number;
 }

@@ -49,7 +49,18 @@ export async function saveModel(
   const bytes = Array.isArray(data) ? Buffer.concat(data.map((d) => Buffer.from(d))) : Buffer.from(data);
   await writeFile(join(dir, 'weights.bin'), bytes);
   await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson, null, 2));
-  await writeFile(join(dir, 'history.json'), JSON.stringify(history, null, 2));
+  await writeFile(
+    join(dir, 'history.json'),
+    JSON.stringify(history.map(withoutTimings), null, 2),
+  );
+}
+
+// Wall-clock fields differ between runs with identical weights, so they
+// stay out of the artifact's files (the node summary keeps them) and
+// equal training gives an equal artifact digest.
+function withoutTimings(record: EpochRecord): Partial<EpochRecord> {
+  const { trainSeconds: _seconds, sequencesPerS: _rate, ...rest } = record;
+  return rest;
 }
 
 /** Reads `model.json` in `dir` and checks its format. */

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactDigest, CacheKey } from '../nodes/node-type.js';
 import { listFiles, sha256File, sha256Json } from '../hashing/index.js';
-import { MANIFEST_FILE } from './layout.js';
+import { MANIFEST_FILE, RESULT_FILE } from './layout.js';
 
 /** Version of the manifest layout. */
 export const MANIFEST_SCHEMA = 1;
@@ -36,12 +36,19 @@ export interface Manifest {
  * Computes an artifact's content digest: the SHA-256 of the canonical JSON
  * of its kind and its files sorted by path. The key and the producer are
  * left out, so two nodes that write identical files get equal digests.
+ *
+ * Note: `result.json` is left out too. It contains the node's run summary
+ * (epoch timings, throughput, the epoch a run resumed from), which differs
+ * between runs that produce identical files. It is still listed in the
+ * manifest, so `verify` and every cache hit check its hash.
  */
 export function artifactDigest(
   kind: string,
   files: ManifestFile[],
 ): ArtifactDigest {
-  const sorted = [...files].sort(comparePaths);
+  const sorted = files
+    .filter((file) => file.path !== RESULT_FILE)
+    .sort(comparePaths);
   return sha256Json({ kind, files: sorted }) as ArtifactDigest;
 }
 

@@ -15,7 +15,11 @@ import {
   evaluateModels,
   type NamedRecommender,
 } from '../../metrics/evaluate-models.js';
-import { metricsFiles } from '../../metrics/metrics-file.js';
+import {
+  metricsFiles,
+  type MetricsFile,
+  type ModelSummary,
+} from '../../metrics/metrics-file.js';
 import { formatMetricsTable } from '../../metrics/metrics-table.js';
 import { MOST_POPULAR_NAME } from '../../metrics/popularity.js';
 import type { EvaluationProtocol } from '../../metrics/rank-cases.js';
@@ -91,6 +95,19 @@ async function loadModels(
   return loaded;
 }
 
+// Ranking speed differs between runs that rank identically, so it stays
+// out of the artifact's files (the summary keeps `usersPerS`) and equal
+// results give an equal artifact digest.
+function withoutTimings(metrics: MetricsFile) {
+  const modelInfo: Record<string, Pick<ModelSummary, 'description' | 'producer'>> =
+    {};
+  for (const [name, info] of Object.entries(metrics.modelInfo)) {
+    modelInfo[name] = { description: info.description, producer: info.producer };
+  }
+
+  return { ...metrics, modelInfo };
+}
+
 /** Writes a JSON file into the artifact folder. */
 async function writeJson(dir: string, file: string, value: unknown) {
   await writeFile(path.join(dir, file), `${JSON.stringify(value)}\n`);
@@ -132,7 +149,11 @@ export async function runEvaluate(
   }
 
   context.emit({ kind: 'progress', phase: 'writing' });
-  await writeJson(context.outDir, metricsFiles.metrics, report.metrics);
+  await writeJson(
+    context.outDir,
+    metricsFiles.metrics,
+    withoutTimings(report.metrics),
+  );
   await writeJson(context.outDir, metricsFiles.perUser, report.perUser);
 
   for (const [name, info] of Object.entries(report.metrics.modelInfo)) {
