@@ -70,9 +70,45 @@ describe('loading pipeline files', () => {
   test('message summarizes the first error', async () => {
     const error = await loadPipeline(`${FIXTURES}/invalid.yaml`, {
       registry: fakeRegistry,
-    }).catch((caught: unknown) => caught as PipelineError);
-    expect(error.message).toBe(
+    }).catch((caught: unknown) => caught);
+    expect((error as PipelineError).message).toBe(
       `${FIXTURES}/invalid.yaml:6:11: Unknown node type \`load-dta\` in node \`data\`. Did you mean \`load-data\`? (and 11 more errors)`,
+    );
+  });
+});
+
+describe('resolving a copied spec', () => {
+  test('copied spec resolves the same nodes', async () => {
+    const spec = await loadPipeline(`${FIXTURES}/valid.yaml`, {
+      registry: fakeRegistry,
+    });
+    const original = resolvePipeline(spec, { registry: fakeRegistry });
+    const copy = resolvePipeline(structuredClone(spec), {
+      registry: fakeRegistry,
+    });
+    expect(
+      copy.nodes.map((node) => [node.id, node.params, node.inputs]),
+    ).toEqual(
+      original.nodes.map((node) => [node.id, node.params, node.inputs]),
+    );
+  });
+
+  test('copied spec still reports invalid params', async () => {
+    const spec = await loadPipeline(`${FIXTURES}/valid.yaml`, {
+      registry: fakeRegistry,
+    });
+    const copy = structuredClone(spec);
+    copy.nodes[1].params.epochs = 0;
+    const error = (() => {
+      try {
+        resolvePipeline(copy, { registry: fakeRegistry });
+      } catch (caught) {
+        return caught as PipelineError;
+      }
+      throw new Error('expected a PipelineError');
+    })();
+    expect(error.render()).toContain(
+      `${FIXTURES}/valid.yaml:14:45: error: Param \`epochs\` of node \`student\` is out of range`,
     );
   });
 });

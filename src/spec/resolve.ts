@@ -15,7 +15,12 @@ import { loadedState } from './load.js';
 import { PipelineError } from './pipeline-error.js';
 import { fileLocation, SourceText } from './source-text.js';
 import { listNames } from './suggest.js';
-import { fromPlain, type MapEntry, type MapNode } from './tree.js';
+import {
+  fromPlain,
+  fromPlainLocated,
+  type MapEntry,
+  type MapNode,
+} from './tree.js';
 import type {
   PipelineSpec,
   ResolvedNode,
@@ -210,8 +215,18 @@ function stateFromSpec(spec: PipelineSpec): LoadedState {
       'type',
       entry('type', node.type, node.locations.type ?? node.location),
     );
-    body.entries.set('params', entry('params', node.params, node.location));
-    body.entries.set('inputs', entry('inputs', node.inputs, node.location));
+    for (const part of ['params', 'inputs'] as const) {
+      body.entries.set(part, {
+        key: part,
+        keyLocation: node.location,
+        value: fromPlainLocated(
+          node[part],
+          part,
+          node.locations,
+          node.location,
+        ),
+      });
+    }
     nodes.entries.set(node.name, {
       key: node.name,
       keyLocation: node.location,

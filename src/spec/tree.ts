@@ -124,6 +124,38 @@ export function fromPlain(value: unknown, location: SourceLocation): TreeNode {
   return { kind: 'scalar', value: scalar, location };
 }
 
+/**
+ * Converts a plain value to a tree like `fromPlain`, taking each value's
+ * location from `locations` by dotted path below `prefix` where recorded
+ * (as in `NodeSpec.locations`), else from its parent.
+ */
+export function fromPlainLocated(
+  value: unknown,
+  prefix: string,
+  locations: Record<string, SourceLocation>,
+  fallback: SourceLocation,
+): TreeNode {
+  const location = locations[prefix] ?? fallback;
+  const child = (item: unknown, key: string) =>
+    fromPlainLocated(item, `${prefix}.${key}`, locations, location);
+
+  if (Array.isArray(value)) {
+    const items = value.map((item, index) => child(item, String(index)));
+    return { kind: 'list', items, location };
+  }
+
+  if (value === null || typeof value !== 'object') {
+    return fromPlain(value, location);
+  }
+
+  const entries = new Map<string, MapEntry>();
+  for (const [key, item] of Object.entries(value)) {
+    const keyLocation = locations[`${prefix}.${key}`] ?? location;
+    entries.set(key, { key, keyLocation, value: child(item, key) });
+  }
+  return { kind: 'map', entries, location };
+}
+
 function isScalarValue(value: unknown): value is ScalarNode['value'] {
   return (
     value === null || ['string', 'number', 'boolean'].includes(typeof value)
