@@ -35,10 +35,9 @@ import type { VariantDraft } from './variants.js';
  *
  * Note: with neither `variant` nor `allVariants`, every declared variant
  * is resolved, and the base pipeline without variant overrides is never
- * resolved on its own. Variants are declared in the pipeline file, and
- * tools with sweeps declared in their files run them all by default:
- * `dvc repro` runs every stage that a `matrix` in `dvc.yaml` expands to,
- * and Hydra multi-runs by default when the config sets
+ * resolved on its own. This follows tools whose sweeps are declared in
+ * their files. `dvc repro` runs every stage that a `matrix` in `dvc.yaml`
+ * expands to, and Hydra multi-runs by default when the config sets
  * `hydra.mode=MULTIRUN`. A pipeline without variants rejects `variant`.
  */
 export interface ResolveOptions {
