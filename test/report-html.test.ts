@@ -66,6 +66,35 @@ describe('report html file', () => {
     expect(html).toContain('run-a (succeeded)');
   });
 
+  it('summarises convergence per setting', () => {
+    // Embedding head: 0.18, 0.21, 0.22, 0.22; 95% of 0.22 is reached at
+    // epoch 2. Random: 0.04, 0.08, 0.11, 0.13; best and 95% at epoch 4.
+    const cells = (label: string) =>
+      new RegExp(
+        `<td>refined \\(refine-teacher\\)</td><td>${label}</td>` +
+          '((?:<td class="number">[^<]*</td>){5})',
+      ).exec(html)?.[1];
+    expect(cells('init=embedding-head')).toBe(
+      ['3', '0.1800', '0.2200', '3.0', '2.0'].map(numberCell).join(''),
+    );
+    expect(cells('init=random')).toBe(
+      ['3', '0.0400', '0.1300', '4.0', '4.0'].map(numberCell).join(''),
+    );
+  });
+
+  it('shows the graph of an unevaluated run', async () => {
+    const file = await runReportCommand({
+      target: 'run-c',
+      store: fixture.store,
+      out: path.join(outDir, 'failed.html'),
+    });
+    const failed = await readFile(file, 'utf8');
+    expect(failed).toContain('No variant has a finished evaluate node.');
+    expect(failed).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="graph"');
+    expect(failed).toContain('1 failed');
+    expect(failed.match(/<path class="edge"/g)).toHaveLength(DECLARED_EDGES);
+  });
+
   it('defaults the file into the store', async () => {
     const file = await runReportCommand({
       target: 'run-b',
@@ -77,6 +106,16 @@ describe('report html file', () => {
     expect((await stat(file)).size).toBeGreaterThan(1000);
   });
 });
+
+/**
+ * Inputs in the fixture's pipeline file: student 1, teacher 2, refined 3,
+ * distilled 3 and evaluate 4.
+ */
+const DECLARED_EDGES = 13;
+
+function numberCell(text: string): string {
+  return `<td class="number">${text}</td>`;
+}
 
 const browserMissing = !existsSync(CHROMIUM);
 
@@ -115,9 +154,8 @@ describe.skipIf(browserMissing)(browserSuite, () => {
 
   it('draws the chosen variants in the graph', async () => {
     expect(await page.locator('svg.graph g.node').count()).toBe(6);
-    // data->student, data->teacher, student->teacher, teacher->refined,
-    // refined->distilled, and the three models into evaluate.
-    expect(await page.locator('svg.graph path.edge').count()).toBe(8);
+    const edges = page.locator('svg.graph path.edge');
+    expect(await edges.count()).toBe(DECLARED_EDGES);
     const text = await page.locator('svg.graph').textContent();
     expect(text).toContain('6 ran');
   });

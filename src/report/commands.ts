@@ -70,7 +70,7 @@ export async function runCompareCommand(args: CompareCommandArgs): Promise<strin
  * given runs. Returns the absolute path of the written file.
  */
 export async function runReportCommand(args: ReportCommandArgs): Promise<string> {
-  const { records, variants } = await resolveTarget(
+  const { records, variants, edges } = await resolveTarget(
     args.target,
     args.store,
     args.registry,
@@ -87,6 +87,7 @@ export async function runReportCommand(args: ReportCommandArgs): Promise<string>
     store: args.store,
     outFile,
     variants,
+    edges,
     metrics: args.metrics,
     baseline: args.baseline,
   });

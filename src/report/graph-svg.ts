@@ -50,12 +50,14 @@ export interface GraphSelection {
 /**
  * Folds the planned nodes of the records into one node per name; with
  * `selection`, only the nodes of those variants of those runs. Edges come
- * from the cache key fields: an input digest that equals another node's
- * artifact digest in the same run is an edge from that node.
+ * from `declaredEdges` and from the cache key fields: an input digest that
+ * equals another node's artifact digest in the same run is an edge from
+ * that node. Declared edges between names outside the graph are dropped.
  */
 export function graphFromRecords(
   records: readonly RunRecord[],
   selection?: readonly GraphSelection[],
+  declaredEdges: readonly [string, string][] = [],
 ): GraphModel {
   const nodes = new Map<string, GraphNode>();
   const edges = new Map<string, [string, string]>();
@@ -73,6 +75,10 @@ export function graphFromRecords(
         edges.set(`${upstream}\u0000${node.name}`, [upstream, node.name]);
       }
     }
+  }
+
+  for (const [from, to] of declaredEdges) {
+    if (nodes.has(from) && nodes.has(to)) edges.set(`${from}\u0000${to}`, [from, to]);
   }
 
   const model = { nodes: [...nodes.values()], edges: [...edges.values()] };

@@ -18,7 +18,10 @@ export interface ReportPage {
   graph: GraphModel | null;
   /** HTML table of every planned node; empty to leave it out. */
   nodesTable: string;
-  table: CompareTable;
+  /** The metrics table; `null` when no evaluate node finished. */
+  table: CompareTable | null;
+  /** HTML table of convergence per training node; empty to leave it out. */
+  convergenceTable: string;
   curves: ReportChart[];
   bars: ReportChart[];
 }
@@ -47,9 +50,17 @@ export async function renderReportPage(page: ReportPage): Promise<string> {
     factsHtml(page.facts),
     graphSection(page),
     '<h2>Metrics</h2>',
-    comparisonTableHtml(page.table),
-    await chartsSection('Training curves', page.curves, 'No node of these ' +
-      'runs kept a per-epoch history.'),
+    page.table
+      ? comparisonTableHtml(page.table)
+      : '<p class="note">No variant has a finished evaluate node.</p>',
+    await chartsSection(
+      'Training curves',
+      page.curves,
+      'No node of these runs kept a per-epoch history.',
+    ),
+    page.convergenceTable === ''
+      ? ''
+      : `<h3>Convergence</h3>\n${page.convergenceTable}`,
     await chartsSection('Final metrics', page.bars, 'No metric to chart.'),
   ];
   return [

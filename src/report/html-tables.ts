@@ -9,6 +9,7 @@ import {
   legendLines,
 } from './cell-text.js';
 import type { CompareRow, CompareTable } from './compare.js';
+import { CONVERGED_FRACTION, type ConvergenceRow } from './convergence.js';
 import { escapeHtml } from './html-escape.js';
 import type { RunRecord } from '../runner/run-record.js';
 
@@ -37,6 +38,42 @@ export function comparisonTableHtml(table: CompareTable): string {
     `<tbody>${body.join('\n')}</tbody>`,
     '</table>',
     ...legend,
+  ].join('\n');
+}
+
+/** Renders the convergence summary as an HTML table. */
+export function convergenceTableHtml(rows: readonly ConvergenceRow[]): string {
+  const percent = Math.round(CONVERGED_FRACTION * 100);
+  const header = [
+    'node',
+    'row',
+    'curves',
+    'valid NDCG@10 after epoch 1',
+    'best valid NDCG@10',
+    'epoch of best',
+    `first epoch at ${percent}% of best`,
+  ];
+  const body = rows.map((row) => {
+    const cells = [
+      `<td>${escapeHtml(row.node)}</td>`,
+      `<td>${escapeHtml(row.label)}</td>`,
+      ...[
+        String(row.curves),
+        row.firstValidNdcg10.toFixed(4),
+        row.bestValidNdcg10.toFixed(4),
+        row.bestEpoch.toFixed(1),
+        row.convergedEpoch.toFixed(1),
+      ].map((text) => `<td class="number">${text}</td>`),
+    ];
+    return `<tr>${cells.join('')}</tr>`;
+  });
+  return [
+    '<table class="convergence">',
+    `<thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    `<tbody>${body.join('\n')}</tbody>`,
+    '</table>',
+    '<p class="legend">Epochs are means over the curves of a row; each ' +
+      'curve is measured against its own best value.</p>',
   ].join('\n');
 }
 

@@ -7,6 +7,7 @@ import { createRegistry, type NodeTypeRegistry } from '../nodes/registry.js';
 import type { RunRecord } from '../runner/run-record.js';
 import { PipelineError } from '../spec/pipeline-error.js';
 import { loadPipeline } from '../spec/load.js';
+import type { PipelineSpec } from '../spec/types.js';
 import { readRunRecord, runsOfPipeline } from './load-runs.js';
 
 const PIPELINE_EXTENSION = /\.ya?ml$/i;
@@ -16,10 +17,15 @@ export interface ResolvedTarget {
   records: RunRecord[];
   /**
    * Variants the pipeline file declares now (`[null]` without variants),
-   * so variants removed from the file are left out; `undefined` for run
+   * so variants removed from the file are left out. `undefined` for run
    * ids, or when the file no longer loads.
    */
   variants?: (string | null)[];
+  /**
+   * `[upstream, downstream]` node names declared by the pipeline files of
+   * the runs, for drawing the edges of nodes that never ran.
+   */
+  edges: [string, string][];
 }
 
 /**
@@ -49,29 +55,49 @@ export async function resolveTarget(
     }
 
     records.push(...(await runsOfPipeline(store, part)));
-    const declared = await declaredVariants(part, registry);
-    if (declared) variants = [...(variants ?? []), ...declared];
+    const spec = await loadSpec(part, registry);
+    if (spec) variants = [...(variants ?? []), ...variantNames(spec)];
   }
 
-  return { records, variants };
+  return { records, variants, edges: await declaredEdges(records, registry) };
 }
 
 /**
- * Returns the variant names a pipeline file declares, or `undefined` when
- * it does not load. A file that was edited into an invalid state must not
- * stop `compare` from showing the runs it already has.
+ * Loads a pipeline file, or returns `undefined` when it does not load
+ * (moved, or edited into an invalid state): that must not stop `compare`
+ * from showing the runs already recorded.
  */
-async function declaredVariants(
+async function loadSpec(
   file: string,
   registry: NodeTypeRegistry = createRegistry(),
-): Promise<(string | null)[] | undefined> {
+): Promise<PipelineSpec | undefined> {
   try {
-    const spec = await loadPipeline(file, { registry });
-    return spec.variants.length > 0 ? spec.variants.map((v) => v.name) : [null];
+    return await loadPipeline(file, { registry });
   } catch (error) {
     if (error instanceof PipelineError) return undefined;
     throw error;
   }
+}
+
+function variantNames(spec: PipelineSpec): (string | null)[] {
+  return spec.variants.length > 0 ? spec.variants.map((v) => v.name) : [null];
+}
+
+async function declaredEdges(
+  records: readonly RunRecord[],
+  registry: NodeTypeRegistry | undefined,
+): Promise<[string, string][]> {
+  const edges: [string, string][] = [];
+  for (const file of new Set(records.map((r) => r.pipelineFile))) {
+    const spec = await loadSpec(file, registry);
+    for (const node of spec?.nodes ?? []) {
+      for (const upstream of Object.values(node.inputs).flat()) {
+        edges.push([upstream, node.name]);
+      }
+    }
+  }
+
+  return edges;
 }
 
 async function isPipelineFile(target: string): Promise<boolean> {

@@ -6,8 +6,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunRecord } from '../runner/run-record.js';
 import { compareVariants } from './compare.js';
-import { graphFromRecords } from './graph-svg.js';
-import { nodesTableHtml } from './html-tables.js';
+import { graphFromRecords, type GraphSelection } from './graph-svg.js';
+import { convergenceRows } from './convergence.js';
+import { convergenceTableHtml, nodesTableHtml } from './html-tables.js';
 import { renderReportPage } from './html-page.js';
 import { loadVariantResults } from './load-runs.js';
 import {
@@ -28,6 +29,11 @@ export interface WriteReportOptions {
   outFile: string;
   /** Variants to include. Default: every variant of the records. */
   variants?: readonly (string | null)[];
+  /**
+   * `[upstream, downstream]` node names that the graph draws even where
+   * no artifact digest links them (nodes that never ran). Default none.
+   */
+  edges?: readonly [string, string][];
   /** Metric selectors for the table and bar charts; see `compareRuns`. */
   metrics?: readonly string[];
   /** Baseline row of the table; see `compareRuns`. */
@@ -45,6 +51,8 @@ export interface WriteVariantReportOptions {
   baseline?: string;
   /** Run records for the graph; without them the graph is left out. */
   records?: readonly RunRecord[];
+  /** Declared edges of the graph; see `WriteReportOptions.edges`. */
+  edges?: readonly [string, string][];
   /**
    * Curves to chart, with their legend title. Default: the variants'
    * curves, labelled by comparison row.
@@ -80,32 +88,45 @@ export async function writeReport(
     metrics: options.metrics,
     baseline: options.baseline,
     records: options.records,
+    edges: options.edges,
   });
 }
 
-/** Writes the report of already loaded variant results. */
+/**
+ * Writes the report of already loaded variant results. Without variants
+ * (no evaluate node finished) the page still shows the graph and nodes.
+ */
 export async function writeVariantReport(
   options: WriteVariantReportOptions,
 ): Promise<ReportSummary> {
-  const table = compareVariants(options.variants, {
-    metrics: options.metrics,
-    baseline: options.baseline,
-  });
   const records = options.records ?? [];
-  table.pipelines = [...new Set(records.map((r) => r.pipeline))];
-  const curves = options.curves
-    ? curveCharts(options.curves.curves, options.curves.legendTitle)
-    : curveCharts(
-        curvesByRow(table, options.variants),
-        table.grouped ? 'setting' : 'variant',
-      );
-  const bars = barCharts(table, options.variants);
+  const table =
+    options.variants.length === 0
+      ? null
+      : compareVariants(options.variants, {
+          metrics: options.metrics,
+          baseline: options.baseline,
+        });
+  if (table) table.pipelines = [...new Set(records.map((r) => r.pipeline))];
+
+  const labelled = options.curves ?? {
+    curves: table ? curvesByRow(table, options.variants) : [],
+    legendTitle: table?.grouped ? 'setting' : 'variant',
+  };
+  const curves = curveCharts(labelled.curves, labelled.legendTitle);
+  const convergence = convergenceRows(labelled.curves);
+  const bars = table ? barCharts(table, options.variants) : [];
   const html = await renderReportPage({
     title: options.title,
     facts: options.facts ?? [],
-    graph: records.length > 0 ? graphFromRecords(records, options.variants) : null,
+    graph:
+      records.length > 0
+        ? graphFromRecords(records, selection(options), options.edges)
+        : null,
     nodesTable: records.length > 0 ? nodesTableHtml(records) : '',
     table,
+    convergenceTable:
+      convergence.length > 0 ? convergenceTableHtml(convergence) : '',
     curves,
     bars,
   });
@@ -113,7 +134,21 @@ export async function writeVariantReport(
   const outFile = path.resolve(options.outFile);
   await mkdir(path.dirname(outFile), { recursive: true });
   await writeFile(outFile, html, 'utf8');
-  return { outFile, rows: table.rows.length, charts: curves.length + bars.length };
+  return {
+    outFile,
+    rows: table?.rows.length ?? 0,
+    charts: curves.length + bars.length,
+  };
+}
+
+/**
+ * Returns the variants whose nodes the graph shows: the evaluated ones,
+ * or every variant of the records when none was evaluated.
+ */
+function selection(
+  options: WriteVariantReportOptions,
+): readonly GraphSelection[] | undefined {
+  return options.variants.length > 0 ? options.variants : undefined;
 }
 
 function recordFacts(
