@@ -328,7 +328,7 @@ nodes:
     const text =
       'name: x\nnodes:\n  a:\n    type: shell\n    inputs: { after: [a] }\n';
     expect(renderLoad(text)).toContain(
-      'pipe.yaml:3:3: error: Nodes `a` form a cycle through their inputs: a -> a.',
+      'pipe.yaml:3:3: error: Node `a` reads its own output: a -> a. Remove this input.',
     );
   });
 

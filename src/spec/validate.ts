@@ -189,9 +189,22 @@ function cycleDiagnostics(
       const location = graph.getDirectedEdgeAttribute(name, next, 'location');
       return { message: `node \`${next}\` reads \`${name}\` here`, location };
     });
-    const message = `Nodes ${listNames(cycle).replace(/ or /, ' and ')} form a cycle through their inputs: ${path}. Remove one of these inputs.`;
-    return diagnostic('cycle', byName.get(cycle[0])!.location, message, {
-      related,
-    });
+    return diagnostic(
+      'cycle',
+      byName.get(cycle[0])!.location,
+      cycleMessage(cycle, path),
+      {
+        related,
+      },
+    );
   });
+}
+
+function cycleMessage(cycle: string[], path: string): string {
+  if (cycle.length === 1) {
+    return `Node \`${cycle[0]}\` reads its own output: ${path}. Remove this input.`;
+  }
+
+  const names = listNames(cycle).replace(/ or (?=[^ ]+$)/, ' and ');
+  return `Nodes ${names} form a cycle through their inputs: ${path}. Remove one of these inputs.`;
 }
