@@ -90,6 +90,28 @@ describe('runner failures', () => {
     }
   });
 
+  it('fails only the node whose store write fails', async () => {
+    const workDir = rig.store.workDir.bind(rig.store);
+    let calls = 0;
+    rig.store.workDir = async (key) => {
+      calls += 1;
+      if (calls === 1) {
+        throw Object.assign(new Error('no space left'), { code: 'ENOSPC' });
+      }
+
+      return workDir(key);
+    };
+    const result = await rig.run([
+      { name: 'first', type: 'fake-source', params: { value: 1 } },
+      { name: 'second', type: 'fake-source', params: { value: 2 } },
+    ]);
+    expect(result.status).toBe('failed');
+    expect(result.record.nodes.first.status).toBe('failed');
+    expect(failedEvent('first')?.error.code).toBe('ENOSPC');
+    expect(result.record.nodes.second.status).toBe('ran');
+    expect(await readdir(rig.store.layout.tmp)).toEqual([]);
+  });
+
   it('reports a data file that is missing', async () => {
     const result = await rig.run([
       {

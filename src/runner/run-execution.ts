@@ -15,7 +15,7 @@ import type { ArtifactRef, CacheKey, NodeType } from '../nodes/node-type.js';
 import type { ResolvedNode, ResolvedPipeline } from '../spec/types.js';
 import { computeCacheKey } from '../hashing/index.js';
 import { readStoredResult } from '../store/store.js';
-import { runInWorker } from './child-process.js';
+import { runInWorker, type WorkerOutcome } from './child-process.js';
 import {
   EVALUATE_TYPE,
   metricsTable,
@@ -80,7 +80,7 @@ export class RunExecution {
 
     try {
       for (const node of this.plan.nodes) {
-        this.artifacts.set(node.id, this.runNode(node));
+        this.artifacts.set(node.id, this.runNodeSafely(node));
       }
 
       await Promise.all(this.artifacts.values());
@@ -125,6 +125,26 @@ export class RunExecution {
         'kept; unfinished outputs are discarded.',
     });
     this.stopController.abort(new Error('The run was stopped.'));
+  }
+
+  /**
+   * Runs a node, turning an unexpected error (a full disk, a store that
+   * cannot be written) into a failure of that node, so the other nodes go
+   * on and the run record ends consistent.
+   */
+  private async runNodeSafely(
+    planned: PlannedNode,
+  ): Promise<ArtifactRef | undefined> {
+    try {
+      return await this.runNode(planned);
+    } catch (error) {
+      this.running.delete(planned.id);
+      await this.reporter.failed(
+        planned.id,
+        toEventError(error, 'RUNNER_ERROR'),
+      );
+      return undefined;
+    }
   }
 
   private async runNode(
@@ -276,15 +296,46 @@ export class RunExecution {
   ): Promise<ArtifactRef | undefined> {
     const store = this.options.store;
     const type = this.typeOf(node);
+    const workDir = await store.workDir(key);
     const staging = await store.createStaging();
     const request = this.workerRequest(
       node,
       type,
       staging.dir,
-      await store.workDir(key),
+      workDir,
       inputs,
     );
 
+    let outcome: WorkerOutcome;
+    try {
+      outcome = await this.runWorker(planned, key, request);
+    } catch (error) {
+      await store.discardStaging(staging);
+      throw error;
+    }
+
+    if (!outcome.ok) {
+      await store.discardStaging(staging);
+      if (outcome.cancelled) await this.reporter.cancelled(planned.id);
+      else await this.reporter.failed(planned.id, outcome.error);
+      return undefined;
+    }
+
+    return this.publish(
+      planned,
+      type,
+      key,
+      staging,
+      outcome.result,
+      outcome.engine?.backend,
+    );
+  }
+
+  private async runWorker(
+    planned: PlannedNode,
+    key: CacheKey,
+    request: WorkerRequest,
+  ): Promise<WorkerOutcome> {
     this.running.add(planned.id);
     const outcome = await runInWorker(request, {
       signal: this.stopController.signal,
@@ -308,21 +359,7 @@ export class RunExecution {
       });
     }
 
-    if (!outcome.ok) {
-      await store.discardStaging(staging);
-      if (outcome.cancelled) await this.reporter.cancelled(planned.id);
-      else await this.reporter.failed(planned.id, outcome.error);
-      return undefined;
-    }
-
-    return this.publish(
-      planned,
-      type,
-      key,
-      staging,
-      outcome.result,
-      outcome.engine?.backend,
-    );
+    return outcome;
   }
 
   private async publish(
