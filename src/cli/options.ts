@@ -95,8 +95,8 @@ export function resolveDataDir(options: { dataDir?: string }): string {
 }
 
 /**
- * Builds the registry: built-ins, the project config's types (found as
- * `lookup` says) and the `--node-types` modules' types.
+ * Builds the registry: built-ins, the types of the project config that
+ * `lookup` finds, and the types the `--node-types` modules export.
  */
 export async function loadRegistry(
   modules: string[],

@@ -46,7 +46,7 @@ export function planCommand(io: CliIo): Command {
   });
 }
 
-/** The `--json` form of a plan. */
+/** Converts a plan to the `--json` output form. */
 export function planJson(result: Plan) {
   return {
     pipeline: result.pipeline,
