@@ -58,12 +58,17 @@ describe('store locks', () => {
     await writeLock(key, process.ppid);
     const controller = new AbortController();
     const waits: number[] = [];
+    let reportWait = (): void => undefined;
+    const waited = new Promise<void>((resolve) => (reportWait = resolve));
     const pending = store.lock(key, {
       pollIntervalMs: 10,
       signal: controller.signal,
-      onWait: (owner) => waits.push(owner.pid),
+      onWait: (owner) => {
+        waits.push(owner.pid);
+        reportWait();
+      },
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waited;
     controller.abort(new Error('stopped waiting'));
     await expect(pending).rejects.toThrow('stopped waiting');
     expect(waits).toEqual([process.ppid]);
