@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { NodeTypeRegistry } from '../nodes/registry.js';
 import { compareRuns } from './compare.js';
 import { formatComparison } from './format.js';
-import { resolveTarget } from './targets.js';
+import { declaredEdges, resolveTarget } from './targets.js';
 import { writeReport } from './write-report.js';
 
 /** Arguments of `distillery compare`. */
@@ -70,11 +70,12 @@ export async function runCompareCommand(args: CompareCommandArgs): Promise<strin
  * given runs. Returns the absolute path of the written file.
  */
 export async function runReportCommand(args: ReportCommandArgs): Promise<string> {
-  const { records, variants, edges } = await resolveTarget(
+  const { records, variants } = await resolveTarget(
     args.target,
     args.store,
     args.registry,
   );
+  const edges = await declaredEdges(records, args.registry);
   const newest = [...records].sort((a, b) =>
     a.startedAt.localeCompare(b.startedAt),
   )[records.length - 1];

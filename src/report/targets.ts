@@ -3,7 +3,7 @@
  * ids) to run records.
  */
 import { stat } from 'node:fs/promises';
-import { createRegistry, type NodeTypeRegistry } from '../nodes/registry.js';
+import type { NodeTypeRegistry } from '../nodes/registry.js';
 import type { RunRecord } from '../runner/run-record.js';
 import { PipelineError } from '../spec/pipeline-error.js';
 import { loadPipeline } from '../spec/load.js';
@@ -21,11 +21,6 @@ export interface ResolvedTarget {
    * ids, or when the file no longer loads.
    */
   variants?: (string | null)[];
-  /**
-   * `[upstream, downstream]` node names declared by the pipeline files of
-   * the runs, for drawing the edges of nodes that never ran.
-   */
-  edges: [string, string][];
 }
 
 /**
@@ -59,7 +54,7 @@ export async function resolveTarget(
     if (spec) variants = [...(variants ?? []), ...variantNames(spec)];
   }
 
-  return { records, variants, edges: await declaredEdges(records, registry) };
+  return { records, variants };
 }
 
 /**
@@ -69,23 +64,40 @@ export async function resolveTarget(
  */
 async function loadSpec(
   file: string,
-  registry: NodeTypeRegistry = createRegistry(),
+  registry: NodeTypeRegistry | undefined,
 ): Promise<PipelineSpec | undefined> {
   try {
-    return await loadPipeline(file, { registry });
+    return await loadPipeline(file, {
+      registry: registry ?? (await builtinRegistry()),
+    });
   } catch (error) {
     if (error instanceof PipelineError) return undefined;
     throw error;
   }
 }
 
+/**
+ * Returns the registry of the built-in node types. Imported on demand
+ * because the built-ins load TensorFlow.js, which reading run ids does not
+ * need.
+ */
+async function builtinRegistry(): Promise<NodeTypeRegistry> {
+  const { createRegistry } = await import('../nodes/registry.js');
+  return createRegistry();
+}
+
 function variantNames(spec: PipelineSpec): (string | null)[] {
   return spec.variants.length > 0 ? spec.variants.map((v) => v.name) : [null];
 }
 
-async function declaredEdges(
+/**
+ * Returns the `[upstream, downstream]` node names that the runs' pipeline
+ * files declare, for drawing the edges of nodes that never ran. Files
+ * that no longer load contribute nothing.
+ */
+export async function declaredEdges(
   records: readonly RunRecord[],
-  registry: NodeTypeRegistry | undefined,
+  registry?: NodeTypeRegistry,
 ): Promise<[string, string][]> {
   const edges: [string, string][] = [];
   for (const file of new Set(records.map((r) => r.pipelineFile))) {
