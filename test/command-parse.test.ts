@@ -3,6 +3,7 @@ import { parseCommand } from '../src/nodes/command/parse-command.js';
 import {
   expandArguments,
   expandShellCommand,
+  resolveDependency,
   type TemplateValues,
 } from '../src/nodes/command/template.js';
 import { checkOuts } from '../src/nodes/command/outs.js';
@@ -178,5 +179,19 @@ describe('changesOutside', () => {
       { path: 'new', change: 'created' },
       { path: 'new/b.txt', change: 'created' },
     ]);
+  });
+});
+
+describe('resolveDependency', () => {
+  const paths = { dataDir: '/data', pipelineDir: '/project/pipelines' };
+
+  it.each([
+    ['scripts/a.mjs', '/project/pipelines/scripts/a.mjs'],
+    ['../shared.csv', '/project/shared.csv'],
+    ['{dataDir}/ml-100k/u.data', '/data/ml-100k/u.data'],
+    ['{pipelineDir}/x', '/project/pipelines/x'],
+    ['/abs/file', '/abs/file'],
+  ])('resolves %s', (dep, expected) => {
+    expect(resolveDependency(dep, paths)).toBe(expected);
   });
 });

@@ -4,7 +4,7 @@
  * its artifact, and its stdout, stderr and exit status are kept with it.
  */
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   defineNodeType,
   type NodeContext,
@@ -29,7 +29,7 @@ import {
 } from '../command/outs.js';
 import { commandParams, type CommandParams } from '../command/params.js';
 import { runProcess, type ProcessEnd } from '../command/run-process.js';
-import { quoteForShell } from '../command/template.js';
+import { quoteForShell, resolveDependency } from '../command/template.js';
 import {
   changesOutside,
   takeSnapshot,
@@ -60,7 +60,7 @@ export const commandNodeType = defineNodeType<CommandParams>({
   },
   params: commandParams,
   fileDependencies: (params, paths) =>
-    params.deps.map((dep) => resolve(paths.pipelineDir, dep)),
+    params.deps.map((dep) => resolveDependency(dep, paths)),
   environment: (params) => params.passEnv,
   run: runCommand,
 });

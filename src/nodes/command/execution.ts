@@ -2,8 +2,8 @@
  * Preparing one execution of a command node: its working directory, its
  * argument vector with placeholders filled in, and its params file.
  */
-import { stat, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { stringify } from 'yaml';
 import type { ArtifactRef, NodeContext } from '../node-type.js';
 import { CommandError, quoteForMessage } from './errors.js';
@@ -88,6 +88,7 @@ export async function writeParamsFile(
     format === 'json'
       ? `${JSON.stringify(params.values, null, 2)}\n`
       : stringify(params.values);
+  await mkdir(dirname(file), { recursive: true });
   await writeFile(file, text);
   return file;
 }

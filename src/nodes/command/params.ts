@@ -40,8 +40,8 @@ export const commandParams: ParamSchema = {
     default: [],
     description:
       'Files or folders the command reads, relative to the pipeline ' +
-      "file's folder. Their content joins the cache key; their " +
-      'modification times do not.',
+      "file's folder or starting with `{dataDir}/`. Their content joins " +
+      'the cache key; their modification times do not.',
   },
   outs: {
     type: 'array',

@@ -4,7 +4,7 @@
  * They are filled in at run time, after the cache key is computed from the
  * command as written, so the store's location never reaches the key.
  */
-import { delimiter } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import { CommandError } from './errors.js';
 
 /** Values of the placeholders of one execution. */
@@ -49,6 +49,22 @@ export function expandShellCommand(
   return replacePlaceholders(command, values, (paths) =>
     paths.map(quoteForShell).join(' '),
   );
+}
+
+/**
+ * Resolves a dep to an absolute path. A leading `{dataDir}` or
+ * `{pipelineDir}` names that folder; other paths are relative to the
+ * pipeline's folder.
+ */
+export function resolveDependency(
+  dep: string,
+  paths: { dataDir: string; pipelineDir: string },
+): string {
+  const match = /^\{(dataDir|pipelineDir)\}[\\/]?/.exec(dep);
+  if (match === null) return resolve(paths.pipelineDir, dep);
+
+  const base = match[1] === 'dataDir' ? paths.dataDir : paths.pipelineDir;
+  return resolve(base, dep.slice(match[0].length));
 }
 
 /** Quotes `value` as one word for a POSIX shell. */
