@@ -3,7 +3,8 @@
  * in a SASRec block.
  */
 import { tf } from '../engine/index.js';
-import { dense, dropout, type SeedSource } from './layers.js';
+import { dense, dropout } from './layers.js';
+import type { Prng } from './prng.js';
 
 /**
  * Added to the logits of masked keys. A finite value instead of -Infinity
@@ -27,17 +28,25 @@ export interface AttentionWeights {
 /**
  * Builds the additive attention mask `[batch, 1, seqLen, seqLen]` from
  * item ids `[batch, seqLen]` (0 is padding): query i may attend to key j
- * when j <= i and key j is an item.
+ * when j <= i and key j is an item. Filling it in plain JS is much faster
+ * than composing it from broadcasting tfjs ops on the cpu backend.
  */
-export function attentionMask(inputs: tf.Tensor2D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [batch, seqLen] = inputs.shape;
-    const causal = tf.linalg.bandPart(tf.ones([seqLen, seqLen]), -1, 0);
-    const keyIsItem = tf.cast(tf.notEqual(inputs, 0), 'float32');
-    // [batch, 1, 1, seqLen] * [seqLen, seqLen] broadcasts to the full mask.
-    const allowed = tf.mul(tf.reshape(keyIsItem, [batch, 1, 1, seqLen]), causal);
-    return tf.mul(tf.sub(1, allowed), MASKED_LOGIT) as tf.Tensor4D;
-  });
+export function attentionMask(
+  ids: Int32Array | Uint8Array | Float32Array,
+  batch: number,
+  seqLen: number,
+): tf.Tensor4D {
+  const mask = new Float32Array(batch * seqLen * seqLen).fill(MASKED_LOGIT);
+  for (let b = 0; b < batch; b++) {
+    const row = b * seqLen;
+    for (let i = 0; i < seqLen; i++) {
+      const offset = (row + i) * seqLen;
+      for (let j = 0; j <= i; j++) {
+        if (ids[row + j] !== 0) mask[offset + j] = 0;
+      }
+    }
+  }
+  return tf.tensor4d(mask, [batch, 1, seqLen, seqLen]);
 }
 
 /**
@@ -52,12 +61,15 @@ export function selfAttention(
   mask: tf.Tensor4D,
   heads: number,
   dropoutRate: number,
-  seeds: SeedSource | undefined,
+  random: Prng | undefined,
 ): tf.Tensor {
   const [batch, seqLen, d] = x.shape;
   const headSize = d / heads;
+  // With one head the transposes only copy data, so they are skipped.
   const split = (t: tf.Tensor) =>
-    tf.transpose(tf.reshape(t, [batch, seqLen, heads, headSize]), [0, 2, 1, 3]);
+    heads === 1
+      ? tf.reshape(t, [batch, 1, seqLen, d])
+      : tf.transpose(tf.reshape(t, [batch, seqLen, heads, headSize]), [0, 2, 1, 3]);
 
   // Each is [batch, heads, seqLen, headSize].
   const q = split(dense(x, weights.queryKernel, weights.queryBias));
@@ -69,11 +81,12 @@ export function selfAttention(
     tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headSize)),
     mask,
   );
-  const probabilities = dropout(tf.softmax(logits), dropoutRate, seeds);
+  const probabilities = dropout(tf.softmax(logits), dropoutRate, random);
 
   // [batch, heads, seqLen, headSize] back to [batch, seqLen, d].
+  const perHead = tf.matMul(probabilities, v);
   const context = tf.reshape(
-    tf.transpose(tf.matMul(probabilities, v), [0, 2, 1, 3]),
+    heads === 1 ? perHead : tf.transpose(perHead, [0, 2, 1, 3]),
     [batch, seqLen, d],
   );
   return dense(context, weights.outputKernel, weights.outputBias);

@@ -8,6 +8,7 @@
  * backend (tfjs 4.22).
  */
 import { tf } from '../engine/index.js';
+import { gatherRows } from './gather-rows.js';
 
 /**
  * SASRec's loss: for each position, `-log σ(h·e_pos) - log(1 - σ(h·e_neg))`
@@ -21,8 +22,8 @@ export function sampledBceLoss(
   positives: tf.Tensor1D,
   negatives: tf.Tensor1D,
 ): tf.Scalar {
-  const positiveLogits = rowDot(hidden, tf.gather(table, positives));
-  const negativeLogits = rowDot(hidden, tf.gather(table, negatives));
+  const positiveLogits = rowDot(hidden, gatherRows(table, positives));
+  const negativeLogits = rowDot(hidden, gatherRows(table, negatives));
   // -log σ(x) = softplus(-x); -log(1 - σ(x)) = softplus(x).
   return tf.mean(
     tf.add(tf.softplus(tf.neg(positiveLogits)), tf.softplus(negativeLogits)),
@@ -65,7 +66,7 @@ export function rankingDistillationLoss(
   const e = table.shape[1];
   // [P, K, e] dotted with [P, 1, e] gives the student's logits [P, K].
   const itemVectors = tf.reshape(
-    tf.gather(table, tf.reshape(topItems, [-1])),
+    gatherRows(table, tf.reshape(topItems, [-1]) as tf.Tensor1D),
     [positions, topK, e],
   );
   const logits = tf.sum(

@@ -17,13 +17,10 @@ import {
   hasInputProjection,
   type ModelConfig,
 } from './config.js';
-import {
-  activate,
-  dense,
-  dropout,
-  layerNorm,
-  type SeedSource,
-} from './layers.js';
+import { activate, dense, dropout, layerNorm } from './layers.js';
+import type { Prng } from './prng.js';
+import { addRows } from './broadcast-rows.js';
+import { gatherRows } from './gather-rows.js';
 import { padHistories } from './sequences.js';
 import {
   blockWeightNames,
@@ -83,23 +80,23 @@ export class SequentialModel implements Recommender {
    * Encodes item ids `[batch, seqLen]` (left-padded with 0) into hidden
    * states `[batch, seqLen, hiddenSize]`. Padding positions come out as
    * the final LayerNorm's offset and must be ignored by callers. Passing
-   * `seeds` turns dropout on.
+   * `random` turns dropout on, with masks drawn from it.
    */
-  encode(inputs: tf.Tensor2D, seeds?: SeedSource): tf.Tensor3D {
+  encode(inputs: tf.Tensor2D, random?: Prng): tf.Tensor3D {
     const { config } = this;
     const [batch, seqLen] = inputs.shape;
+    const ids = inputs.dataSync() as Int32Array;
     // [batch, seqLen, 1]: 1 at items, 0 at padding.
-    const isItem = tf.reshape(tf.cast(tf.notEqual(inputs, 0), 'float32'), [
-      batch,
-      seqLen,
-      1,
-    ]);
-    const mask = attentionMask(inputs);
+    const isItem = tf.tensor3d(
+      Float32Array.from(ids, (id) => (id === 0 ? 0 : 1)),
+      [batch, seqLen, 1],
+    );
+    const mask = attentionMask(ids, batch, seqLen);
 
     let x = this.embed(inputs);
-    x = tf.mul(dropout(x, config.dropout, seeds), isItem);
+    x = tf.mul(dropout(x, config.dropout, random), isItem);
     for (let i = 0; i < config.blocks; i++) {
-      x = tf.mul(this.block(i, x, mask, seeds), isItem);
+      x = tf.mul(this.block(i, x, mask, random), isItem);
     }
     return layerNorm(
       x,
@@ -173,27 +170,30 @@ export class SequentialModel implements Recommender {
   // projected to the hidden size when the widths differ, plus positions.
   private embed(inputs: tf.Tensor2D): tf.Tensor {
     const { config } = this;
+    const [batch, seqLen] = inputs.shape;
+    const table = this.weight(WEIGHT.itemEmbedding) as tf.Tensor as tf.Tensor2D;
+    const rows = gatherRows(table, tf.reshape(inputs, [-1]) as tf.Tensor1D);
+    // [batch, seqLen, e]
     let x = tf.mul(
-      tf.gather(this.weight(WEIGHT.itemEmbedding), inputs),
+      tf.reshape(rows, [batch, seqLen, config.embeddingSize]),
       Math.sqrt(config.embeddingSize),
     );
     if (hasInputProjection(config)) {
       x = dense(x, this.weight(WEIGHT.inputProjection));
     }
-    const seqLen = inputs.shape[1];
     const positions = tf.slice(
       this.weight(WEIGHT.positionEmbedding),
       [config.maxLength - seqLen, 0],
       [seqLen, -1],
     );
-    return tf.add(x, positions);
+    return addRows(x, positions);
   }
 
   private block(
     i: number,
     x: tf.Tensor,
     mask: tf.Tensor4D,
-    seeds: SeedSource | undefined,
+    random: Prng | undefined,
   ): tf.Tensor {
     const { config } = this;
     const n = blockWeightNames(i);
@@ -214,17 +214,17 @@ export class SequentialModel implements Recommender {
       mask,
       config.heads,
       config.dropout,
-      seeds,
+      random,
     );
-    x = tf.add(x, dropout(attended, config.dropout, seeds));
+    x = tf.add(x, dropout(attended, config.dropout, random));
 
     const normalised = layerNorm(x, w(n.ffnGamma), w(n.ffnBeta));
     const inner = dropout(
       activate(dense(normalised, w(n.innerKernel), w(n.innerBias)), config.activation),
       config.dropout,
-      seeds,
+      random,
     );
     const outer = dense(inner, w(n.outerKernel), w(n.outerBias));
-    return tf.add(x, dropout(outer, config.dropout, seeds));
+    return tf.add(x, dropout(outer, config.dropout, random));
   }
 }

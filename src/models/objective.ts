@@ -6,7 +6,7 @@
  * teacher, ranking distillation and item-embedding MSE).
  */
 import { tf } from '../engine/index.js';
-import type { SeedSource } from './layers.js';
+import { gatherRows } from './gather-rows.js';
 import {
   embeddingMseLoss,
   rankingDistillationLoss,
@@ -15,6 +15,7 @@ import {
   topItems,
 } from './losses.js';
 import type { SequentialModel } from './model.js';
+import type { Prng } from './prng.js';
 import { softmaxLoss } from './softmax-loss.js';
 
 /** Main next-item loss. */
@@ -74,11 +75,11 @@ export function batchLoss(
   objective: Objective,
   batch: BatchTensors,
   epoch: number,
-  seeds: SeedSource,
+  random: Prng,
 ): () => tf.Scalar {
   const constants = computeConstants(objective, batch);
   return () => {
-    const hidden = scoredStates(model, batch, seeds);
+    const hidden = scoredStates(model, batch, random);
     const table = model.outputTable();
     let loss = mainLoss(objective, batch, hidden, table, epoch, constants);
     if (objective.ranking && constants.topItems && constants.rankWeights) {
@@ -99,17 +100,18 @@ export function batchLoss(
 }
 
 /**
- * The states at scored positions in item space: `[P, e]`. Passing seeds
- * turns dropout on.
+ * Encodes a batch and returns the states at scored positions in item
+ * space, `[P, e]`. Passing `random` turns dropout on.
  */
 export function scoredStates(
   model: SequentialModel,
   batch: BatchTensors,
-  seeds?: SeedSource,
+  random?: Prng,
 ): tf.Tensor2D {
-  const hidden = model.encode(batch.inputs, seeds);
+  const hidden = model.encode(batch.inputs, random);
   const [size, seqLen, d] = hidden.shape;
-  const rows = tf.gather(tf.reshape(hidden, [size * seqLen, d]), batch.positions);
+  const flat = tf.reshape(hidden, [size * seqLen, d]) as tf.Tensor2D;
+  const rows = gatherRows(flat, batch.positions);
   return model.toItemSpace(rows) as tf.Tensor2D;
 }
 

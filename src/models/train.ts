@@ -241,7 +241,7 @@ function trainStep(
 ): number {
   const { model, objective, options } = setup;
   const batch = buildBatch(rows, model.maxLength);
-  // Negatives are drawn before dropout seeds, in the same order every run.
+  // Negatives are drawn before dropout masks, in the same order every run.
   const negatives =
     objective.loss === 'bce'
       ? sampleNegatives(rows, positionOwners(batch, model.maxLength), model.numItems, prng)
@@ -249,7 +249,7 @@ function trainStep(
 
   return tf.tidy(() => {
     const tensors = batchTensors(batch, model.maxLength, negatives);
-    const loss = batchLoss(model, objective, tensors, epoch, () => prng.nextUint32());
+    const loss = batchLoss(model, objective, tensors, epoch, prng);
     const trainable = trainableVariables(model, options, epoch);
     const { value, grads } = tf.variableGrads(loss, trainable.list);
     const named: Record<string, tf.Tensor> = {};
