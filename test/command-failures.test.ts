@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandProject, statuses } from './command-project.js';
 
@@ -57,6 +59,14 @@ describe('command node failures', () => {
     // Only the last 20 lines are kept.
     expect(error.message).not.toContain('problem 10\n');
     expect(project.logs('step', 'warn')).toContain('problem 1');
+
+    // The logs of the failed attempt stay in the store's work folder.
+    const folder = /Full output: (.*)\.$/m.exec(error.message)?.[1];
+    expect(folder).toBeDefined();
+    const stderr = await readFile(join(folder!, 'stderr.log'), 'utf8');
+    expect(stderr.split('\n')).toHaveLength(31);
+    const exit = JSON.parse(await readFile(join(folder!, 'exit.json'), 'utf8'));
+    expect(exit.exitCode).toBe(3);
   });
 
   it('reports a program that cannot start', async () => {
