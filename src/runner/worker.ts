@@ -136,6 +136,13 @@ function describeError(error: unknown): {
   return {
     code: typeof code === 'string' ? code : 'NODE_THREW',
     message: error instanceof Error ? error.message : String(error),
-    stack: error instanceof Error ? error.stack : undefined,
+    stack: error instanceof Error && !isTyped(error) ? error.stack : undefined,
   };
+}
+
+// An error with a string `reason` (a `DataError`, a `CanonicalJsonError`)
+// is a typed failure whose message names the file or value and the fix.
+// Its stack trace would bury that message, so only other errors keep it.
+function isTyped(error: Error): boolean {
+  return typeof (error as { reason?: unknown }).reason === 'string';
 }
