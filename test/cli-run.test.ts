@@ -58,6 +58,15 @@ afterEach(async () => {
   await cleanup();
 });
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function latestRecord(): Promise<RunRecord> {
   const runs = (await readdir(join(dir, 'artifacts', 'runs'))).sort();
   return JSON.parse(
@@ -200,7 +209,11 @@ describe('distillery run', () => {
       },
     );
     const deadline = Date.now() + 60_000;
-    while (!(await readdir(barrier).catch((): string[] => [])).includes('wait.arrived')) {
+    while (
+      !(await readdir(barrier).catch((): string[] => [])).includes(
+        'wait.arrived',
+      )
+    ) {
       if (Date.now() > deadline) throw new Error('the node never started');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -218,6 +231,47 @@ describe('distillery run', () => {
     expect(await readdir(barrier)).toContain('wait.cancelled');
     expect(await readdir(join(dir, 'artifacts', 'objects'))).toEqual([]);
     expect(await readdir(join(dir, 'artifacts', 'tmp'))).toEqual([]);
+  });
+
+  it('ends workers when the CLI is killed', async () => {
+    const file = await writePipeline(
+      dir,
+      'name: hang\nnodes:\n  h:\n    type: fake-crash\n    params: { mode: hang }\n',
+    );
+    const child = startDistillery(dir, [
+      'run',
+      file,
+      '--ui',
+      'json',
+      '--node-types',
+      FAKE_TYPES,
+    ]);
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 60_000;
+    // Wait until the node runs (it logs `hanging`), not only until its
+    // process exists: a worker killed while still loading would end by
+    // itself and prove nothing.
+    while (!output.includes('"message":"hanging"')) {
+      if (Date.now() > deadline) throw new Error('the node never started');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    const started = output
+      .split('\n')
+      .filter((line) => line.includes('"node-started"'))
+      .map((line) => JSON.parse(line) as { pid: number });
+    const workerPid = started[0].pid;
+    child.kill('SIGKILL');
+    await child;
+    const gone = Date.now() + 20_000;
+    while (isAlive(workerPid)) {
+      if (Date.now() > gone) {
+        process.kill(workerPid, 'SIGKILL');
+        throw new Error(`worker ${workerPid} outlived the CLI`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 
   it('exits 1 with a failed node and prints its error', async () => {
