@@ -4,6 +4,7 @@ import {
   formatDuration,
   formatKeyPrefix,
   formatMetric,
+  wrapWords,
 } from '../src/ui/format.js';
 import { computeListWindow } from '../src/ui/list-window.js';
 import {
@@ -37,6 +38,24 @@ describe('formatKeyPrefix and formatMetric', () => {
     expect(formatMetric(0.04671)).toBe('0.0467');
     expect(formatMetric(undefined)).toBe('-');
     expect(formatMetric(Number.NaN)).toBe('-');
+  });
+});
+
+describe('wrapWords', () => {
+  it('breaks at spaces without leading spaces', () => {
+    expect(wrapWords('Published artifacts are kept here', 14)).toEqual([
+      'Published',
+      'artifacts are',
+      'kept here',
+    ]);
+  });
+
+  it('cuts a word longer than the width', () => {
+    expect(wrapWords('abcdefghij xy', 4)).toEqual(['abcd', 'efgh', 'ij', 'xy']);
+  });
+
+  it('returns no lines for blank text', () => {
+    expect(wrapWords('   ', 10)).toEqual([]);
   });
 });
 

@@ -347,6 +347,31 @@ describe('stopping banner', () => {
     expect(ui.lastFrame()).not.toContain('Kept:');
   });
 
+  it('wraps a long runner message at word boundaries', async () => {
+    const { dispatchAll, frameLines } = mountView({ columns: 40 });
+    dispatchAll([
+      ...midRunEvents(),
+      {
+        kind: 'run-stopping',
+        time: at(90_000),
+        reason: 'signal',
+        message:
+          'Stopping: cancelling 1 running node(s) and starting no others. ' +
+          'Checkpoints are kept.',
+      },
+    ]);
+    await settle();
+
+    const lines = frameLines();
+    const title = lines.findIndex((line) => line.startsWith('■'));
+    expect(lines.slice(title, title + 4)).toEqual([
+      '■ Stopping: the process received a stop…',
+      '  cancelling 1 running node(s) and',
+      '  starting no others. Checkpoints are',
+      '  kept.',
+    ]);
+  });
+
   it('adds what is kept when the runner message omits it', async () => {
     const { dispatchAll, lineWith } = mountView();
     dispatchAll([
@@ -414,6 +439,12 @@ describe('summary', () => {
     await settle();
 
     expect(lineWith('■')).toBe('■ Stopped: stop requested with q or Ctrl-C.');
+    expect(lineWith('Kept:')).toBe(
+      '  Kept: published artifacts and the checkpoints of interrupted nodes.',
+    );
+    expect(lineWith('Run the same')).toBe(
+      '  Run the same command again to resume.',
+    );
     expect(lineWith('Run cancelled')).toBe('Run cancelled in 3m 20s');
     expect(ui.lastFrame()).not.toContain('Waiting for running');
   });

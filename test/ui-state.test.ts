@@ -153,28 +153,31 @@ describe('reduceRunState', () => {
     expect(lines[0].message).toBe(`line ${32 - LOG_LINES_KEPT}`);
   });
 
-  it('records metric events as log lines', () => {
+  it('joins metrics of one epoch into one log line', () => {
+    const metric = (
+      offsetMs: number,
+      name: string,
+      value: number,
+      epoch?: number,
+    ): RunEvent => ({
+      kind: 'metric',
+      time: at(offsetMs),
+      nodeId: 'evaluate',
+      name,
+      value,
+      epoch,
+    });
     const state = reduceAll([
       runStarted(),
-      {
-        kind: 'metric',
-        time: at(1),
-        nodeId: 'evaluate',
-        name: 'valid.ndcg@10',
-        value: 0.04567,
-        epoch: 3,
-      },
-      {
-        kind: 'metric',
-        time: at(2),
-        nodeId: 'evaluate',
-        name: 'test.cases',
-        value: 943,
-      },
+      metric(1, 'train.loss', 5.12345, 3),
+      metric(2, 'valid.ndcg@10', 0, 3),
+      metric(3, 'train.loss', 5.01, 4),
+      metric(4, 'test.cases', 943),
     ]);
 
     expect(state.nodes.evaluate.logs.map((line) => line.message)).toEqual([
-      'valid.ndcg@10 0.0457 (epoch 3)',
+      'epoch 3: train.loss 5.1235 · valid.ndcg@10 0.0000',
+      'epoch 4: train.loss 5.0100',
       'test.cases 943',
     ]);
   });

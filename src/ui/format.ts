@@ -61,3 +61,37 @@ export function formatKeyPrefix(key: string): string {
     ? '-'.repeat(KEY_PREFIX_LENGTH)
     : key.slice(0, KEY_PREFIX_LENGTH).padEnd(KEY_PREFIX_LENGTH);
 }
+
+/**
+ * Splits `text` into lines of at most `width` characters at spaces, so no
+ * continuation line starts with a space; a word longer than `width` is
+ * cut into pieces.
+ */
+export function wrapWords(text: string, width: number): string[] {
+  const limit = Math.max(1, Math.floor(width));
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const candidate = current === '' ? word : `${current} ${word}`;
+    if (candidate.length <= limit) {
+      current = candidate;
+      continue;
+    }
+
+    if (current !== '') {
+      lines.push(current);
+    }
+
+    current = word;
+    while (current.length > limit) {
+      lines.push(current.slice(0, limit));
+      current = current.slice(limit);
+    }
+  }
+
+  if (current !== '') {
+    lines.push(current);
+  }
+
+  return lines;
+}

@@ -40,6 +40,8 @@ export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
   timeMs: number;
+  /** Epoch of a line built from `metric` events, which share one line. */
+  metricEpoch?: number;
 }
 
 /** One node of the run as the UI shows it. */
@@ -146,7 +148,7 @@ export function reduceRunState(state: RunState, event: RunEvent): RunState {
         progress: applyValidationMetric(node.progress, event),
         // Training nodes report their epochs as metrics rather than log
         // lines, so the footer shows them as lines of the node's log.
-        logs: keepNewest([...node.logs, describeMetric(event)]),
+        logs: keepNewest(appendMetricLine(node.logs, event)),
       }));
     case 'node-finished':
       return updateNode(state, event.nodeId, (node) => ({
@@ -255,18 +257,38 @@ function appendLog(state: RunState, event: EventOf<'log'>): RunState {
   }));
 }
 
-function describeMetric(event: EventOf<'metric'>): LogLine {
-  const epoch = event.epoch === undefined ? '' : ` (epoch ${event.epoch})`;
-  return {
-    level: 'info',
-    message: `${event.name} ${formatMetricValue(event.value)}${epoch}`,
-    timeMs: Date.parse(event.time),
-  };
+/**
+ * Appends a metric as a log line: `epoch 3: train.loss 5.1234`. Metrics of
+ * the same epoch that arrive one after another join the same line.
+ */
+function appendMetricLine(
+  logs: LogLine[],
+  event: EventOf<'metric'>,
+): LogLine[] {
+  const item = `${event.name} ${formatMetricValue(event.value)}`;
+  const last = logs.at(-1);
+  if (event.epoch !== undefined && last?.metricEpoch === event.epoch) {
+    return [
+      ...logs.slice(0, -1),
+      { ...last, message: `${last.message} · ${item}` },
+    ];
+  }
+
+  return [
+    ...logs,
+    {
+      level: 'info',
+      message:
+        event.epoch === undefined ? item : `epoch ${event.epoch}: ${item}`,
+      timeMs: Date.parse(event.time),
+      metricEpoch: event.epoch,
+    },
+  ];
 }
 
-/** Formats a metric with four decimals, or as is when it is large. */
+/** Formats a metric with four decimals; counts (integers) stay whole. */
 function formatMetricValue(value: number): string {
-  return Math.abs(value) >= 1000 || Number.isInteger(value)
+  return Number.isInteger(value) && value !== 0
     ? String(value)
     : value.toFixed(4);
 }

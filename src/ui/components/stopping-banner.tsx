@@ -3,6 +3,7 @@
  * the runner is doing, and what is kept for the next run.
  */
 import { Box } from 'ink';
+import { wrapWords } from '../format.js';
 import type { StoppingState } from '../state.js';
 import { Tone } from './tone.js';
 
@@ -18,8 +19,10 @@ const REASON_TEXT: Record<StoppingState['reason'], string> = {
 
 /** What the UI promises is kept, unless the runner's message says it. */
 const KEPT_TEXT =
-  'Kept: published artifacts and the checkpoints of interrupted nodes. ' +
-  'Run the same command again to resume.';
+  'Kept: published artifacts and the checkpoints of interrupted nodes.';
+
+/** How to continue after a stop. */
+const RESUME_TEXT = 'Run the same command again to resume.';
 
 /** Props of `StoppingBanner`. */
 export interface StoppingBannerProps {
@@ -32,45 +35,52 @@ export interface StoppingBannerProps {
 /** Renders a few lines in the warning colour. */
 export function StoppingBanner(props: StoppingBannerProps) {
   const { stopping, stopped, columns } = props;
-  const lines = describeStop(stopping, stopped);
+  const title =
+    `■ ${stopped ? 'Stopped' : 'Stopping'}: ` +
+    `${REASON_TEXT[stopping.reason]}.`;
+  // Two cells of indent under the title.
+  const lines = describeStop(stopping, stopped).flatMap((text) =>
+    wrapWords(text, columns - 2),
+  );
 
   return (
     <Box flexDirection="column" width={columns} marginTop={1}>
-      <Tone bold color="yellow" wrap="wrap">
-        ■ {stopped ? 'Stopped' : 'Stopping'}: {REASON_TEXT[stopping.reason]}.
+      <Tone bold color="yellow">
+        {title}
       </Tone>
-      {lines.map((line) => (
-        <Box key={line} paddingLeft={2}>
-          <Tone color="yellow" wrap="wrap">
-            {line}
-          </Tone>
-        </Box>
+      {lines.map((line, index) => (
+        <Tone key={index} color="yellow">
+          {'  ' + line}
+        </Tone>
       ))}
     </Box>
   );
 }
 
 /**
- * Lists the lines under the title: the runner's message without its own
- * `Stopping:` prefix, a note while nodes still run, and what is kept.
+ * Lists the paragraphs under the title. While stopping: the runner's
+ * message without its own `Stopping:` prefix (or a note that nodes are
+ * ending), then what is kept unless the message says so. Once stopped,
+ * only what is kept, because the runner's message describes work that
+ * is over.
  */
 export function describeStop(
   stopping: StoppingState,
   stopped: boolean,
 ): string[] {
+  if (stopped) {
+    return [KEPT_TEXT, RESUME_TEXT];
+  }
+
   const message = stopping.message.replace(/^stopping:\s*/i, '').trim();
-  const lines: string[] = [];
-  if (stopping.message !== USER_STOP_MESSAGE) {
-    lines.push(message);
+  const fromRunner = stopping.message !== USER_STOP_MESSAGE && message !== '';
+  const lines = fromRunner
+    ? [message]
+    : ['Waiting for running nodes to end; nothing new starts.'];
+
+  if (!fromRunner || !/\bkept\b/i.test(message)) {
+    lines.push(KEPT_TEXT, RESUME_TEXT);
   }
 
-  if (!stopped && lines.length === 0) {
-    lines.push('Waiting for running nodes to end; nothing new starts.');
-  }
-
-  if (!/\bkept\b/i.test(message)) {
-    lines.push(KEPT_TEXT);
-  }
-
-  return lines.filter((line) => line !== '');
+  return lines;
 }

@@ -3,7 +3,7 @@
  * came from the cache, failed or were cancelled, and the metrics table.
  */
 import { Box, Text } from 'ink';
-import { formatDuration } from '../format.js';
+import { formatDuration, wrapWords } from '../format.js';
 import { buildMetricsRows, formatMetricsTable } from '../metrics-table.js';
 import type { FinishedState, NodeStatus, RunState } from '../state.js';
 import { Tone } from './tone.js';
@@ -53,6 +53,7 @@ export function Summary({ state, finished, columns }: SummaryProps) {
           state={state}
           status={status}
           heading={heading}
+          columns={columns}
         />
       ))}
       <MetricsBlock finished={finished} columns={columns} />
@@ -64,9 +65,11 @@ interface StatusListProps {
   state: RunState;
   status: NodeStatus;
   heading: string;
+  columns: number;
 }
 
-function StatusList({ state, status, heading }: StatusListProps) {
+function StatusList(props: StatusListProps) {
+  const { state, status, heading, columns } = props;
   const nodes = state.order
     .map((id) => state.nodes[id])
     .filter((node) => node.status === status);
@@ -80,14 +83,16 @@ function StatusList({ state, status, heading }: StatusListProps) {
       : node.info.id,
   );
 
+  const lines = wrapWords(names.join(', '), columns - HEADING_WIDTH);
+
   return (
-    <Box>
-      <Box width={HEADING_WIDTH} flexShrink={0}>
-        <Text>{heading}:</Text>
-      </Box>
-      <Box flexShrink={1}>
-        <Tone wrap="wrap">{names.join(', ')}</Tone>
-      </Box>
+    <Box flexDirection="column" width={columns}>
+      {lines.map((line, index) => (
+        <Text key={index} wrap="truncate-end">
+          {(index === 0 ? `${heading}:` : '').padEnd(HEADING_WIDTH)}
+          {line}
+        </Text>
+      ))}
     </Box>
   );
 }
