@@ -63,9 +63,9 @@ export function formatKeyPrefix(key: string): string {
 }
 
 /**
- * Splits `text` into lines of at most `width` characters at spaces, so no
- * continuation line starts with a space; a word longer than `width` is
- * cut into pieces.
+ * Splits `text` at spaces into lines of at most `width` characters, and
+ * no continuation line starts with a space. A word longer than `width`
+ * is cut into pieces.
  */
 export function wrapWords(text: string, width: number): string[] {
   const limit = Math.max(1, Math.floor(width));

@@ -10,14 +10,14 @@ import { Tone } from './tone.js';
 /** Message of the stop the user requests with `q` or Ctrl-C. */
 export const USER_STOP_MESSAGE = 'stop requested with q or Ctrl-C.';
 
-/** Why the run stops, by the reason `run-stopping` carries. */
+/** Reason text of the banner's title, by the `run-stopping` reason. */
 const REASON_TEXT: Record<StoppingState['reason'], string> = {
   user: 'stop requested with q or Ctrl-C',
   signal: 'the process received a stop signal',
   failure: 'a node failed',
 };
 
-/** What the UI promises is kept, unless the runner's message says it. */
+/** What is kept, shown unless the runner's message mentions it. */
 const KEPT_TEXT =
   'Kept: published artifacts and the checkpoints of interrupted nodes.';
 
@@ -58,11 +58,11 @@ export function StoppingBanner(props: StoppingBannerProps) {
 }
 
 /**
- * Lists the paragraphs under the title. While stopping: the runner's
- * message without its own `Stopping:` prefix (or a note that nodes are
- * ending), then what is kept unless the message says so. Once stopped,
- * only what is kept, because the runner's message describes work that
- * is over.
+ * Lists the paragraphs under the title. While stopping, these are the
+ * runner's message without its own `Stopping:` prefix (or a note that
+ * nodes are ending), then what is kept unless the message mentions it.
+ * Once stopped, only what is kept is listed, because the runner's
+ * message describes work that is over.
  */
 export function describeStop(
   stopping: StoppingState,
