@@ -138,6 +138,23 @@ describe('store gc', () => {
     ]);
   });
 
+  it('removes checkpoints of keys no run names', async () => {
+    const named = keyOf('named');
+    const orphan = keyOf('orphan');
+    const locked = keyOf('locked');
+    for (const key of [named, orphan, locked]) {
+      await writeFile(join(await store.workDir(key), 'epoch-3.ckpt'), 'x');
+    }
+
+    await writeRunRecord('20260101-000000-aaaa', [named]);
+    await writeLock(locked, process.ppid);
+    const report = await collectGarbage(store);
+    expect(report.removedWork).toEqual([orphan]);
+    expect((await readdir(store.layout.work)).sort()).toEqual(
+      [named, locked].sort(),
+    );
+  });
+
   it('stops on a damaged run record', async () => {
     await publishFiles(store, keyOf('a'), { 'a.txt': '1' });
     await writeFile(join(store.layout.runs, 'broken.json'), '{"id":');

@@ -29,6 +29,8 @@ export interface GcReport {
   lockedKeys: CacheKey[];
   /** Staging folders of dead processes removed from `tmp/`. */
   removedStaging: string[];
+  /** Checkpoint folders under `work/` of keys no run record names. */
+  removedWork: CacheKey[];
   /** Bytes freed (or that would be freed). */
   freedBytes: number;
   dryRun: boolean;
@@ -56,6 +58,7 @@ export async function collectGarbage(
     removedKeys: [],
     lockedKeys: [],
     removedStaging: [],
+    removedWork: [],
     freedBytes: 0,
     dryRun,
   };
@@ -74,6 +77,7 @@ export async function collectGarbage(
   }
 
   await collectStaging(store, report);
+  await collectWork(store, referenced, report);
   return report;
 }
 
@@ -112,6 +116,27 @@ async function isLockedByLiveProcess(
 ): Promise<boolean> {
   const owner = await readLockOwner(lockPath(store.layout.locks, key));
   return owner !== undefined && isOwnerAlive(owner);
+}
+
+/**
+ * Removes checkpoints of keys that no run record names: a run records a
+ * node's key before the node starts, so these belong to no run that could
+ * resume them. Locked keys are kept, as their node may be running.
+ */
+async function collectWork(
+  store: Store,
+  referenced: ReadonlySet<string>,
+  report: GcReport,
+): Promise<void> {
+  for (const name of await listEntries(store.layout.work)) {
+    if (!isKeyShaped(name) || referenced.has(name)) continue;
+    if (await isLockedByLiveProcess(store, name)) continue;
+
+    const dir = join(store.layout.work, name);
+    report.freedBytes += await folderBytes(dir);
+    report.removedWork.push(name as CacheKey);
+    if (!report.dryRun) await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function collectStaging(store: Store, report: GcReport): Promise<void> {

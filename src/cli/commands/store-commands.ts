@@ -122,6 +122,7 @@ function formatGcReport(report: GcReport): string {
   const total = report.dryRun ? 'Would free' : 'Freed';
   lines.push(
     `${total} ${mib} MiB: ${report.removedKeys.length} artifacts, ` +
+      `${report.removedWork.length} checkpoint folders, ` +
       `${report.removedStaging.length} abandoned staging folders.`,
   );
   return `${lines.join('\n')}\n`;
