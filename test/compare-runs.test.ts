@@ -299,6 +299,29 @@ describe('compare on one seed', () => {
     );
   });
 
+  it('shows a pipeline without variants', async () => {
+    const store = path.join(fixture.store, '..', 'no-variants');
+    const record = await writeRun(store, fixture.pipelineFile, 'plain', '2026-03-01T00:00:00.000Z', [
+      { seed: 1, init: 'random' },
+    ]);
+    // Rewrite the record as the runner writes a pipeline without variants.
+    record.variants = [null];
+    record.nodes = Object.fromEntries(
+      Object.values(record.nodes).map((node) => [
+        node.name,
+        { ...node, id: node.name, variant: null },
+      ]),
+    );
+    await writeFile(path.join(store, 'runs', 'plain.json'), JSON.stringify(record));
+
+    const table = JSON.parse(
+      await runCompareCommand({ target: 'plain', store, format: 'json' }),
+    ) as CompareTable;
+    expect(table.rows.map((r) => r.label)).toEqual(['(no variants)']);
+    expect(table.paramColumns).toEqual([]);
+    expect(table.rows[0].cells[3].mean).toBeCloseTo(0.1, 12);
+  });
+
   it('reports a single variant of several runs', async () => {
     const single = await runCompareCommand({
       target: 'run-b,run-c',

@@ -30,8 +30,8 @@ export interface ConvergenceRow {
 }
 
 /**
- * Summarises the curves that have validation NDCG@10, one row per node and
- * label in the order they first appear.
+ * Summarises the curves that have validation NDCG@10: one row per node and
+ * label, grouped by node, each in the order it first appears.
  */
 export function convergenceRows(
   curves: readonly LabelledCurve[],
@@ -47,7 +47,11 @@ export function convergenceRows(
     groups.set(id, group);
   }
 
-  return [...groups.values()].map(({ node, label, stats }) => ({
+  const nodes = [...new Set([...groups.values()].map((g) => g.node))];
+  const byNode = [...groups.values()].sort(
+    (a, b) => nodes.indexOf(a.node) - nodes.indexOf(b.node),
+  );
+  return byNode.map(({ node, label, stats }) => ({
     node,
     label,
     curves: stats.length,

@@ -38,7 +38,7 @@ thead th { background: #f3f3f3; } td.number { text-align: right;
   font-variant-numeric: tabular-nums; } tr.baseline { background: #fffbe6; }
 tr.status-failed td { background: #fdecea; }
 td.number { white-space: nowrap; }
-figure { margin: 1em 0; overflow-x: auto; }
+figure { margin: 1em 0; overflow-x: auto; } div.scroll { overflow-x: auto; }
 svg.graph { max-width: 100%; height: auto; }
 figcaption, p.legend, p.note { color: #555; font-size: 0.9em; }
 `;
@@ -51,7 +51,7 @@ export async function renderReportPage(page: ReportPage): Promise<string> {
     graphSection(page),
     '<h2>Metrics</h2>',
     page.table
-      ? comparisonTableHtml(page.table)
+      ? `<div class="scroll">${comparisonTableHtml(page.table)}</div>`
       : '<p class="note">No variant has a finished evaluate node.</p>',
     await chartsSection(
       'Training curves',
