@@ -188,6 +188,26 @@ describe('runner caching', () => {
     expect(second.record.nodes.total.metrics).toEqual({ sum: 4 });
   });
 
+  it('reports checkpoints left for a node', async () => {
+    const nodes: TestNode[] = [
+      { name: 'one', type: 'fake-source', params: { value: 1 } },
+    ];
+    const key = (await rig.plan(nodes)).nodes[0].key!;
+    await writeFile(join(await rig.store.workDir(key), 'epoch-2.ckpt'), '');
+    await rig.run(nodes);
+    const log = rig.events.find(
+      (event) => event.kind === 'log' && event.message.startsWith('Found'),
+    );
+    expect(log).toMatchObject({
+      nodeId: 'one',
+      message: `Found 1 file(s) from an interrupted attempt in ${join(
+        rig.store.layout.work,
+        key,
+      )}; the node may resume from them.`,
+    });
+    expect(await readdir(rig.store.layout.work)).toEqual([]);
+  });
+
   it('emits events in order for a node that runs', async () => {
     await rig.run([{ name: 'one', type: 'fake-source', params: { value: 1 } }]);
     const kinds = rig.events.map((event) => event.kind);

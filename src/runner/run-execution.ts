@@ -5,6 +5,7 @@
  * runs the node in a child process once a job slot and the key's lock are
  * free.
  */
+import { readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type {
   EventError,
@@ -297,6 +298,7 @@ export class RunExecution {
     const store = this.options.store;
     const type = this.typeOf(node);
     const workDir = await store.workDir(key);
+    await this.reportCheckpoints(planned.id, workDir);
     const staging = await store.createStaging();
     const request = this.workerRequest(
       node,
@@ -329,6 +331,24 @@ export class RunExecution {
       outcome.result,
       outcome.engine?.backend,
     );
+  }
+
+  /** Tells the user when an earlier attempt left checkpoints to resume. */
+  private async reportCheckpoints(
+    nodeId: string,
+    workDir: string,
+  ): Promise<void> {
+    const entries = await readdir(workDir);
+    if (entries.length === 0) return;
+
+    this.reporter.emit({
+      kind: 'log',
+      nodeId,
+      level: 'info',
+      message:
+        `Found ${entries.length} file(s) from an interrupted attempt in ` +
+        `${workDir}; the node may resume from them.`,
+    });
   }
 
   private async runWorker(
