@@ -9,6 +9,7 @@ import { doctorCommand, typesCommand } from './commands/info-commands.js';
 import { planCommand } from './commands/plan-command.js';
 import { runCommand } from './commands/run-command.js';
 import { runsCommand, showCommand } from './commands/runs-command.js';
+import { compareCommand, reportCommand } from './commands/report-commands.js';
 import { gcCommand, verifyCommand } from './commands/store-commands.js';
 import { colorAllowed } from '../events/format.js';
 
@@ -26,6 +27,8 @@ export function createProgram(io: CliIo): Command {
     planCommand(io),
     runsCommand(io),
     showCommand(io),
+    compareCommand(io),
+    reportCommand(io),
     verifyCommand(io),
     gcCommand(io),
     typesCommand(io),
