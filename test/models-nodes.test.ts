@@ -126,11 +126,15 @@ describe('training nodes', () => {
     const refined = await runNode(
       refineTeacherNodeType,
       'refined',
-      { ...tiny, freezeEpochs: 1, klSchedule: 'cosine' },
+      { ...tiny, freezeEpochs: 1, klSchedule: 'cosine', text: 'titles', titleTokens: 4 },
       { dataset, student: student.model, teacher: teacher.model },
     );
     expect(refined.result.metrics?.epochsRun).toBe(2);
-    expect((await loadRecommender(refined.model.dir)).description).toMatch(/^teacher/);
+    const refinedModel = await loadRecommender(refined.model.dir);
+    expect(refinedModel.description).toMatch(/^teacher/);
+    refinedModel.dispose();
+    const refinedJson = JSON.parse(await readFile(join(refined.model.dir, 'model.json'), 'utf8'));
+    expect(refinedJson.modelTopology.text.titleTokens).toBe(4);
 
     const distilled = await runNode(
       distillBackNodeType,

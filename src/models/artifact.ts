@@ -34,10 +34,9 @@ export async function saveModel(
   model: SequentialModel,
   history: EpochRecord[],
 ): Promise<void> {
-  const named = [...model.variables.entries()].map(([name, tensor]) => ({
-    name,
-    tensor,
-  }));
+  const named = [...model.variables.entries(), ...model.constants.entries()].map(
+    ([name, tensor]) => ({ name, tensor: tensor as tf.Tensor }),
+  );
   const { data, specs } = await tf.io.encodeWeights(named);
   const modelJson: ModelJson = {
     format: MODEL_FORMAT,
@@ -99,7 +98,8 @@ export async function loadModel(dir: string): Promise<SequentialModel> {
     const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     const tensors = tf.io.decodeWeights(data, group.weights);
     for (const [name, tensor] of Object.entries(tensors)) {
-      values.set(name, tensor.dataSync() as Float32Array);
+      const data = tensor.dataSync();
+      values.set(name, data instanceof Float32Array ? data : Float32Array.from(data));
       tensor.dispose();
     }
   }

@@ -3,13 +3,14 @@
  * `model.json`. One layout covers the SASRec student, the larger teacher
  * with an embedding head, and the distilled student.
  */
+import type { TextConfig } from './item-text.js';
 
-/** Which step of the workflow produced a model. */
+/** Workflow step that produced a model. */
 export type ModelRole = 'student' | 'teacher' | 'distilled';
 
 /**
- * How the last hidden state becomes item scores. `tied`: dot product with
- * the input item embeddings (SASRec). `embedding`: a dense projection from
+ * Scoring head: the mapping from the last hidden state to item scores.
+ * `tied`: dot product with the input item embeddings (SASRec). `embedding`: a dense projection from
  * the hidden size into the item-embedding space, then a dot product with a
  * separate output item table (the teacher's embedding head).
  */
@@ -42,6 +43,8 @@ export interface ModelConfig {
   /** Dropout rate used in training, in [0, 1). */
   dropout: number;
   head: HeadType;
+  /** Item text added to both item tables; absent for ID-only models. */
+  text?: TextConfig;
 }
 
 /** Describes a config in one line, for example `student (SASRec d=64)`. */

@@ -76,8 +76,8 @@ export function growthProblems(
 }
 
 /**
- * Builds the grown teacher's weights. `random` holds seeded random values
- * for every teacher weight; the parts growth does not set are taken from
+ * Builds the grown teacher's weights. `random` contains seeded random values
+ * for every teacher weight, and the parts growth does not set are taken from
  * it. Call `growthProblems` first.
  */
 export function growWeights(

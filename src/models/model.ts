@@ -5,8 +5,8 @@
  *
  * Blocks are pre-LN: x + Attention(LN(x)), then x + FFN(LN(x)). The
  * official SASRec code adds the residual to the normalised query instead
- * of to x; adding it to x makes a block whose residual branches output
- * zero an exact identity, which function-preserving growth relies on.
+ * of to x. Adding it to x makes a block whose residual branches output
+ * zero an exact identity, and function-preserving growth relies on that.
  */
 import { tf } from '../engine/index.js';
 import type { Recommender } from './recommender.js';
@@ -21,6 +21,7 @@ import { activate, dense, dropout, layerNorm } from './layers.js';
 import type { Prng } from './prng.js';
 import { addRows } from './broadcast-rows.js';
 import { gatherRows } from './gather-rows.js';
+import { itemTextTable, TEXT, textConstantShapes } from './item-text.js';
 import { padHistories } from './sequences.js';
 import {
   blockWeightNames,
@@ -36,8 +37,13 @@ const SCORE_BATCH_SIZE = 256;
 export class SequentialModel implements Recommender {
   readonly config: ModelConfig;
   readonly variables: Map<string, tf.Variable>;
+  /** Fixed per-item inputs, such as title token ids. */
+  readonly constants: Map<string, tf.Tensor>;
 
-  /** Builds a model from a config and a value for every weight. */
+  /**
+   * Builds a model from a config and a value for every weight and
+   * constant.
+   */
   constructor(config: ModelConfig, values: Map<string, Float32Array>) {
     const problems = configProblems(config);
     if (problems.length > 0) {
@@ -45,6 +51,7 @@ export class SequentialModel implements Recommender {
     }
     this.config = config;
     this.variables = createVariables(config, values);
+    this.constants = createConstants(config, values);
   }
 
   /** Builds a model with weights drawn from `seed`. */
@@ -119,11 +126,23 @@ export class SequentialModel implements Recommender {
     );
   }
 
-  /** Item table that scores are dot products with, `[numItems + 1, e]`. */
+  /**
+   * Item table that scores are dot products with, `[numItems + 1, e]`,
+   * with the item text embedding added when the model has text.
+   */
   outputTable(): tf.Tensor2D {
     const name =
       this.config.head === 'tied' ? WEIGHT.itemEmbedding : WEIGHT.outputItemEmbedding;
-    return this.weight(name) as tf.Tensor as tf.Tensor2D;
+    return this.withText(this.weight(name) as tf.Tensor as tf.Tensor2D);
+  }
+
+  /** Returns the constant named `name`; throws when there is none. */
+  constant(name: string): tf.Tensor {
+    const constant = this.constants.get(name);
+    if (!constant) {
+      throw new Error(`Internal error: constant \`${name}\` does not exist.`);
+    }
+    return constant;
   }
 
   /**
@@ -142,9 +161,10 @@ export class SequentialModel implements Recommender {
     return all;
   }
 
-  /** Frees every variable. */
+  /** Frees every variable and constant. */
   dispose(): void {
     for (const variable of this.variables.values()) variable.dispose();
+    for (const constant of this.constants.values()) constant.dispose();
   }
 
   private scoreBatch(histories: number[][]): tf.Tensor2D {
@@ -171,7 +191,9 @@ export class SequentialModel implements Recommender {
   private embed(inputs: tf.Tensor2D): tf.Tensor {
     const { config } = this;
     const [batch, seqLen] = inputs.shape;
-    const table = this.weight(WEIGHT.itemEmbedding) as tf.Tensor as tf.Tensor2D;
+    const table = this.withText(
+      this.weight(WEIGHT.itemEmbedding) as tf.Tensor as tf.Tensor2D,
+    );
     const rows = gatherRows(table, tf.reshape(inputs, [-1]) as tf.Tensor1D);
     // [batch, seqLen, e]
     let x = tf.mul(
@@ -187,6 +209,15 @@ export class SequentialModel implements Recommender {
       [seqLen, -1],
     );
     return addRows(x, positions);
+  }
+
+  private withText(table: tf.Tensor2D): tf.Tensor2D {
+    const text = itemTextTable(
+      this.config,
+      (name) => this.weight(name),
+      (name) => this.constant(name),
+    );
+    return text ? tf.add(table, text) : table;
   }
 
   private block(
@@ -227,4 +258,23 @@ export class SequentialModel implements Recommender {
     const outer = dense(inner, w(n.outerKernel), w(n.outerBias));
     return tf.add(x, dropout(outer, config.dropout, random));
   }
+}
+
+// Constants keep their values outside autograd; title token ids become
+// int32 because they index the token table.
+function createConstants(
+  config: ModelConfig,
+  values: Map<string, Float32Array>,
+): Map<string, tf.Tensor> {
+  const constants = new Map<string, tf.Tensor>();
+  for (const [name, shape] of textConstantShapes(config)) {
+    const value = values.get(name);
+    if (!value) {
+      throw new Error(`Model constant \`${name}\` is missing from the model values.`);
+    }
+    const dtype = name === TEXT.titleTokens ? 'int32' : 'float32';
+    const tensor = dtype === 'int32' ? tf.tensor(Int32Array.from(value), shape, 'int32') : tf.tensor(value, shape);
+    constants.set(name, tensor);
+  }
+  return constants;
 }

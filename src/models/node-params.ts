@@ -6,7 +6,7 @@
  * Defaults follow the SASRec paper's setup, which used d = 50, 2 blocks,
  * 1 head, maxLength 200, dropout 0.2, Adam with learning rate 0.001 and
  * beta2 0.98, and batch 128 on MovieLens-1M, adjusted for MovieLens-100K
- * as each default's description says. Upper bounds reject sizes that are
+ * where each default's description gives the reason. Upper bounds reject sizes that are
  * certainly typos, not sizes a machine can afford.
  */
 import type { ParamSchema, ParamSpec } from '../nodes/node-type.js';
@@ -131,7 +131,7 @@ export function lossKind(value: string): LossKind {
   return value === 'bce' ? 'bce' : 'softmax';
 }
 
-/** An integer parameter spec. */
+/** Builds an integer parameter spec. */
 export function integer(
   description: string,
   defaultValue: number,
@@ -141,7 +141,7 @@ export function integer(
   return { type: 'integer', description, default: defaultValue, min, max };
 }
 
-/** A number parameter spec in [0, 1). */
+/** Builds a number parameter spec in [0, 1). */
 export function fraction(description: string, defaultValue: number): ParamSpec {
   return { type: 'number', description, default: defaultValue, min: 0, max: 0.999 };
 }

@@ -1,5 +1,5 @@
 /**
- * What the training node types share: reading inputs, running the
+ * Helpers the training node types share: reading inputs, running the
  * training loop with the node's context, and writing the model artifact
  * with its metrics and summary.
  */
@@ -78,7 +78,7 @@ export async function finishTraining(
   };
 }
 
-/** The training loop's context from a node's context. */
+/** Builds the training loop's context from a node's context. */
 export function trainContext(context: NodeContext<unknown>) {
   return { workDir: context.workDir, emit: context.emit, signal: context.signal };
 }

@@ -21,7 +21,7 @@ import { softmaxLoss } from './softmax-loss.js';
 /** Main next-item loss. */
 export type LossKind = 'softmax' | 'bce';
 
-/** What a training run minimises. */
+/** The loss terms of a training run. */
 export interface Objective {
   /**
    * `softmax`: cross-entropy over all items at every position. `bce`: the

@@ -2,13 +2,13 @@
  * Decay schedules of a loss weight over epochs.
  */
 
-/** How a weight changes from its start value over the epochs. */
+/** Decay rule of a weight over the epochs. */
 export type DecaySchedule = 'none' | 'linear' | 'cosine';
 
 /**
- * Returns the weight in `epoch` (from 1) of `epochs`: constant for
- * `none`; falling from `start` in epoch 1 to 0 in the last epoch, on a
- * straight line for `linear` and on a half cosine for `cosine`.
+ * Returns the weight in `epoch` (from 1) of `epochs`. It is constant for
+ * `none`. For `linear` and `cosine` it falls from `start` in epoch 1 to 0
+ * in the last epoch, on a straight line or on a half cosine.
  */
 export function decayedWeight(
   start: number,

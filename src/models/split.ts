@@ -14,7 +14,7 @@ export interface ValidationCase {
   target: number;
 }
 
-/** What training reads from a dataset. */
+/** The parts of a dataset that training reads. */
 export interface TrainingSplit {
   numItems: number;
   /**

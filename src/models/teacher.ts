@@ -5,12 +5,13 @@
  */
 import type { Activation, ModelConfig } from './config.js';
 import { growthProblems, growWeights } from './growth.js';
+import type { ItemTextInputs } from './item-text.js';
 import { SequentialModel } from './model.js';
 import { readWeights } from './train-state.js';
 import { initialValues, WEIGHT } from './weights.js';
 
 /**
- * How the teacher's weights start. `embedding-head`: input and output
+ * Initialisation of the teacher's weights. `embedding-head`: input and output
  * item tables copied from the student, everything else random.
  * `function-preserving`: the student grown wider and deeper so the
  * untrained teacher scores exactly as the student. `random`: the same
@@ -31,7 +32,7 @@ export interface TeacherOptions {
   seed: number;
 }
 
-/** The teacher's config: the student's items, lengths and item width. */
+/** Builds the teacher's config with the student's items, length and item width. */
 export function teacherConfig(
   student: ModelConfig,
   options: TeacherOptions,
@@ -51,7 +52,7 @@ export function teacherConfig(
   };
 }
 
-/** Builds an untrained teacher from `student` as `options.init` says. */
+/** Builds an untrained teacher from `student` by `options.init`. */
 export async function initTeacher(
   student: SequentialModel,
   options: TeacherOptions,
@@ -93,4 +94,26 @@ function required(values: Map<string, Float32Array>, name: string): Float32Array
   const value = values.get(name);
   if (!value) throw new Error(`Internal error: student weight \`${name}\` is missing.`);
   return value;
+}
+
+/**
+ * Returns a copy of `model` that adds item text to its item tables. The
+ * text tables start at zero, so the copy scores exactly as `model` until
+ * it is trained. The caller disposes both models.
+ */
+export async function addItemText(
+  model: SequentialModel,
+  inputs: ItemTextInputs,
+): Promise<SequentialModel> {
+  if (model.config.text) {
+    throw new Error(
+      `The model already has item text (${JSON.stringify(model.config.text)}): ` +
+        'set `text: none` or start from a model without text.',
+    );
+  }
+  const config: ModelConfig = { ...model.config, text: inputs.config };
+  const values = initialValues(config, 0);
+  for (const [name, value] of await readWeights(model)) values.set(name, value);
+  for (const [name, value] of inputs.constants) values.set(name, value);
+  return new SequentialModel(config, values);
 }

@@ -32,7 +32,7 @@ export interface TrainOptions {
   validationUsers: number;
 }
 
-/** Where a training run reports to and saves its checkpoints. */
+/** Event sink, cancellation signal and checkpoint folder of a run. */
 export interface TrainContext {
   /** Folder for `checkpoint.bin`; none turns checkpoints off. */
   workDir?: string;
@@ -42,10 +42,10 @@ export interface TrainContext {
   signal?: AbortSignal;
 }
 
-/** Outcome of a training run; the model holds the best weights. */
+/** Outcome of a training run; the model then has the best weights. */
 export interface TrainResult {
   history: EpochRecord[];
-  /** Epoch whose weights the model holds (best validation NDCG@10). */
+  /** Epoch of the model's final weights (best validation NDCG@10). */
   bestEpoch: number;
   bestValidNdcg10: number;
   bestValidHr10: number;

@@ -100,7 +100,7 @@ export async function saveTrainState(
   });
 }
 
-/** What `loadTrainState` found in the work folder. */
+/** Result of `loadTrainState`: the checkpoint found, if any. */
 export type LoadedState =
   | { status: 'none' }
   | { status: 'other-setup' }

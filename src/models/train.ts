@@ -1,9 +1,10 @@
 /**
- * The training loop shared by the four training nodes: seeded batches,
- * Adam, per-epoch validation NDCG@10 with early stopping and the best
- * weights kept, progress and metric events, cancellation between steps,
- * and a checkpoint at the end of every epoch from which a killed run
- * resumes to bit-identical weights (on the same backend).
+ * The training loop shared by the four training nodes. It runs seeded
+ * batches through Adam, validates NDCG@10 after every epoch for early
+ * stopping and keeps the best weights. It emits progress and metric
+ * events and checks for cancellation between steps. A checkpoint at the
+ * end of every epoch lets a killed run resume to bit-identical weights on
+ * the same backend.
  */
 import { tf } from '../engine/index.js';
 import { Adam } from './adam.js';
@@ -274,7 +275,7 @@ function batchTensors(
   };
 }
 
-/** The variables updated in `epoch`, and our name for each tfjs name. */
+/** Lists the variables updated in `epoch`, with our name per tfjs name. */
 function trainableVariables(
   model: SequentialModel,
   options: TrainOptions,

@@ -5,6 +5,7 @@
  */
 import { tf } from '../engine/index.js';
 import { ffnSize, hasInputProjection, type ModelConfig } from './config.js';
+import { textWeightShapes } from './item-text.js';
 import { Prng } from './prng.js';
 
 /** Weight names of block `i`, in a fixed order. */
@@ -65,6 +66,7 @@ export function weightShapes(config: ModelConfig): Map<string, number[]> {
     shapes.set(WEIGHT.headBias, [e]);
     shapes.set(WEIGHT.outputItemEmbedding, [rows, e]);
   }
+  for (const [name, shape] of textWeightShapes(config)) shapes.set(name, shape);
   return shapes;
 }
 
@@ -91,7 +93,7 @@ function addBlockShapes(
 /**
  * Draws initial values for every weight from `seed`: Glorot-normal
  * matrices and embeddings (as the PyTorch SASRec port initialises them),
- * LayerNorm gains of 1, zero biases and offsets. The padding row 0 of each
+ * LayerNorm gains of 1, zero biases, offsets and item text tables. The padding row 0 of each
  * item table starts at zero. Values come from the project's own generator,
  * so the same seed gives the same weights on every backend.
  */
@@ -115,7 +117,8 @@ function initialValue(
   const size = shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(size);
   if (name.endsWith('/gamma')) return values.fill(1);
-  if (shape.length === 1) return values;
+  // Text tables start at zero so that adding text keeps the scores.
+  if (shape.length === 1 || name.startsWith('text/')) return values;
   const std = Math.sqrt(2 / (shape[0] + shape[1]));
   fillNormal(values, std, prng);
   if (ITEM_TABLE_NAMES.includes(name)) values.fill(0, 0, shape[1]);

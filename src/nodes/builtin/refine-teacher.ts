@@ -8,9 +8,15 @@ import { defineNodeType } from '../node-type.js';
 import { train } from '../../models/train.js';
 import { trainingSplit } from '../../models/split.js';
 import { decayedWeight, type DecaySchedule } from '../../models/schedule.js';
+import path from 'node:path';
+import type { Dataset } from '../../data/dataset.js';
+import { loadItemEmbeddings } from '../../data/embeddings-file.js';
+import { itemTextInputs, type ItemTextInputs } from '../../models/item-text.js';
+import { addItemText } from '../../models/teacher.js';
 import {
   integer,
   MAX_EPOCHS,
+  MAX_WIDTH,
   trainingParamSchema,
   trainOptionsFrom,
   type TrainingParams,
@@ -30,6 +36,10 @@ export interface RefineTeacherParams extends TrainingParams {
   klWeight: number;
   temperature: number;
   klSchedule: DecaySchedule;
+  text: 'none' | 'titles' | 'embeddings-file';
+  titleTokens: number;
+  embeddingsFile: string;
+  embeddingsDimension: number;
 }
 
 /** The `refine-teacher` node type. */
@@ -88,14 +98,50 @@ export const refineTeacherNodeType = defineNodeType<RefineTeacherParams>({
         'How klWeight decays from its value in epoch 1 to 0 in the last ' +
         'epoch: `none` keeps it constant.',
     },
+    text: {
+      type: 'enum',
+      values: ['none', 'titles', 'embeddings-file'],
+      default: 'none',
+      description:
+        'Item text added to both teacher item tables: `titles` adds the mean ' +
+        "of the title's token embeddings and the mean of its genres' " +
+        'embeddings; `embeddings-file` adds a learned projection of the ' +
+        'vectors in `embeddingsFile` (and the genre embedding). Default `none`.',
+    },
+    titleTokens: integer('Title words kept per item with `text: titles`. Default 16.', 16, 1, 256),
+    embeddingsFile: {
+      type: 'string',
+      default: '',
+      description:
+        'With `text: embeddings-file`: JSON lines or TSV of item vectors ' +
+        'keyed by original item id, relative to the pipeline file unless absolute.',
+    },
+    embeddingsDimension: integer(
+      'With `text: embeddings-file`: the length of every vector in the file.',
+      384,
+      1,
+      MAX_WIDTH,
+    ),
     ...trainingParamSchema({ epochs: 100, learningRate: 0.001, patience: 10 }),
+  },
+  fileDependencies(params, paths) {
+    return params.text === 'embeddings-file'
+      ? [embeddingsPath(params, paths.pipelineDir)]
+      : [];
   },
   async run(context) {
     const { params } = context;
     const dataset = await readDatasetInput(context);
-    const teacher = await readModelInput(context, 'teacher');
+    const loaded = await readModelInput(context, 'teacher');
     const student = await readModelInput(context, 'student');
+    let teacher = loaded;
     try {
+      if (params.text !== 'none') {
+        teacher = await addItemText(
+          loaded,
+          await textInputs(params, dataset, context.pipelineDir),
+        );
+      }
       checkSameItems(teacher.config, dataset, 'teacher');
       checkSameItems(student.config, dataset, 'student');
       checkSameLength(teacher.config.maxLength, student.config.maxLength);
@@ -122,7 +168,8 @@ export const refineTeacherNodeType = defineNodeType<RefineTeacherParams>({
         klDirection: 'KL(student_T || teacher_T)',
       });
     } finally {
-      teacher.dispose();
+      if (teacher !== loaded) teacher.dispose();
+      loaded.dispose();
       student.dispose();
     }
   },
@@ -137,4 +184,39 @@ export function checkSameLength(teacherLength: number, studentLength: number): v
         'build the teacher from this student.',
     );
   }
+}
+
+function embeddingsPath(params: RefineTeacherParams, pipelineDir: string): string {
+  if (params.embeddingsFile === '') {
+    throw new Error(
+      '`embeddingsFile` is empty but `text` is `embeddings-file`: set it to ' +
+        'a JSON lines or TSV file of item vectors.',
+    );
+  }
+  return path.resolve(pipelineDir, params.embeddingsFile);
+}
+
+async function textInputs(
+  params: RefineTeacherParams,
+  dataset: Dataset,
+  pipelineDir: string,
+): Promise<ItemTextInputs> {
+  if (params.text === 'titles') {
+    return itemTextInputs(dataset, {
+      titles: true,
+      genres: true,
+      titleTokens: params.titleTokens,
+    });
+  }
+  const vectors = await loadItemEmbeddings(
+    embeddingsPath(params, pipelineDir),
+    dataset.items,
+    { dimension: params.embeddingsDimension },
+  );
+  return itemTextInputs(dataset, {
+    titles: false,
+    genres: true,
+    titleTokens: params.titleTokens,
+    file: { matrix: vectors.matrix, size: vectors.dimension },
+  });
 }
