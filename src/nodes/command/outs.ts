@@ -101,8 +101,11 @@ export async function collectOuts(
   if (missing.length > 0) throw missingOuts(cwd, missing);
 
   for (const out of outs) {
+    // Links are copied as the files they point to, so the artifact
+    // never refers to anything outside the store.
     await cp(join(cwd, out), join(outDir, out), {
       recursive: true,
+      dereference: true,
       errorOnExist: true,
       force: false,
     });

@@ -9,7 +9,8 @@
  * folder, /tmp, absolute paths) are not detected, nor a rewrite that keeps
  * a file's size and modification time.
  */
-import { readdir, lstat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
 /** Entries listed at most; a larger tree is not checked. */
@@ -40,7 +41,7 @@ export async function takeSnapshot(
   const pending = [root];
   while (pending.length > 0) {
     const dir = pending.pop()!;
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
+    for (const entry of await readEntries(dir)) {
       const path = join(dir, entry.name);
       if (SKIPPED_NAMES.has(entry.name) || skip.includes(path)) continue;
 
@@ -49,8 +50,8 @@ export async function takeSnapshot(
         snapshot.set(key, 'dir');
         pending.push(path);
       } else {
-        const stats = await lstat(path);
-        snapshot.set(key, `${stats.size}:${stats.mtimeMs}`);
+        const state = await fileState(path);
+        if (state !== undefined) snapshot.set(key, state);
       }
 
       if (snapshot.size > MAX_SNAPSHOT_ENTRIES) return undefined;
@@ -58,6 +59,32 @@ export async function takeSnapshot(
   }
 
   return snapshot;
+}
+
+// Entries can vanish while they are listed, because other processes work
+// in the same tree: a vanished or unreadable entry is left out.
+async function readEntries(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (isGone(error)) return [];
+    throw error;
+  }
+}
+
+async function fileState(path: string): Promise<string | undefined> {
+  try {
+    const stats = await lstat(path);
+    return `${stats.size}:${stats.mtimeMs}`;
+  } catch (error) {
+    if (isGone(error)) return undefined;
+    throw error;
+  }
+}
+
+function isGone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES';
 }
 
 /**
