@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadPipeline, PipelineError } from '../src/index.js';
 import { CommandProject, statuses } from './command-project.js';
 
 let project: CommandProject;
@@ -126,5 +127,53 @@ nodes:
 `);
     const error = result.record.nodes.data.error!;
     expect(error.message).toContain('read only with `dataset: input`');
+  });
+});
+
+describe('command input validation', () => {
+  it('accepts any input name and kind', async () => {
+    const file = await project.write(
+      'any-inputs.yaml',
+      `name: any-inputs
+nodes:
+  data:
+    type: load-data
+  student:
+    type: pretrain-student
+    inputs: { dataset: data }
+  report:
+    type: command
+    params: { cmd: node -e 0 }
+    inputs: { train-data: data, models: [student], raw: data }
+`,
+    );
+    const spec = await loadPipeline(file, { registry: project.registry });
+    expect(spec.nodes[2].inputs).toEqual({
+      'train-data': 'data',
+      models: ['student'],
+      raw: 'data',
+    });
+  });
+
+  it('still checks the kinds of other types', async () => {
+    const file = await project.write(
+      'wrong-kind.yaml',
+      `name: wrong-kind
+nodes:
+  files:
+    type: command
+    params: { cmd: node -e 0 }
+  student:
+    type: pretrain-student
+    inputs: { dataset: files }
+`,
+    );
+    const error = await loadPipeline(file, { registry: project.registry }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(PipelineError);
+    const [diagnostic] = (error as PipelineError).diagnostics;
+    expect(diagnostic.reason).toBe('input-kind-mismatch');
+    expect(diagnostic.message).toContain('produces `files`');
   });
 });
