@@ -126,21 +126,32 @@ export async function runsOfPipeline(
  * finished (ran or cached) wins, so a sweep run in several parts, or re-run
  * for some variants only, still yields one row per variant.
  * With `only`, variants outside that list are left out, such as variants
- * since removed from the pipeline file.
+ * since removed from the pipeline file. With `includeUnevaluated`, a
+ * variant never evaluated comes from the newest record that lists it, so
+ * a report can chart the training curves of a sweep still running.
  */
 export async function loadVariantResults(
   records: readonly RunRecord[],
   store: string,
   only?: readonly (string | null)[],
+  options: { includeUnevaluated?: boolean } = {},
 ): Promise<VariantResult[]> {
   const newestFirst = [...records].sort(byStartTime).reverse();
   const chosen = new Map<string, { record: RunRecord; variant: string | null }>();
+  const fallback = new Map<string, { record: RunRecord; variant: string | null }>();
   for (const record of newestFirst) {
     for (const variant of record.variants) {
       const name = variant ?? '';
       if (only && !only.includes(variant)) continue;
+      if (!fallback.has(name)) fallback.set(name, { record, variant });
       if (chosen.has(name) || !isEvaluated(record, variant)) continue;
       chosen.set(name, { record, variant });
+    }
+  }
+
+  if (options.includeUnevaluated) {
+    for (const [name, entry] of fallback) {
+      if (!chosen.has(name)) chosen.set(name, entry);
     }
   }
 

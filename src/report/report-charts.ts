@@ -4,10 +4,11 @@
  * confidence-interval error bars.
  */
 import { meanConfidenceInterval } from '../metrics/stats.js';
-import type { CompareRow, CompareTable } from './compare.js';
+import type { CompareTable } from './compare.js';
 import { perUserValues } from './metric-cells.js';
 import type { VegaLiteSpec } from './render-svg.js';
 import type { TrainingCurve, VariantResult } from './types.js';
+import { differingParamColumns, groupBySetting } from './variant-params.js';
 
 /** A chart with the text shown above and below it. */
 export interface ReportChart {
@@ -67,29 +68,34 @@ export function curveCharts(
 }
 
 /**
- * Labels each distinct training artifact of the variants with the row of
- * the comparison its variants belong to. An artifact shared by variants
- * of several rows (a student shared across settings) is drawn once, as
- * `shared by all` or with the rows' labels joined.
+ * Labels each distinct training artifact of the variants with its setting
+ * (or variant name, where no two variants share a setting) and returns the
+ * legend title. An artifact shared by variants of several settings (a
+ * student shared across settings) is drawn once, as `shared by all` or
+ * with the settings' labels joined.
  */
-export function curvesByRow(
-  table: CompareTable,
-  variants: readonly VariantResult[],
-): LabelledCurve[] {
-  const byKey = new Map<string, { curve: TrainingCurve; rows: Set<string> }>();
-  for (const variant of variants) {
-    const row = rowOf(table.rows, variant.variant);
-    for (const curve of variant.curves) {
-      const entry = byKey.get(curve.key) ?? { curve, rows: new Set<string>() };
-      entry.rows.add(row?.label ?? variant.variant ?? '(no variants)');
+export function curvesBySetting(variants: readonly VariantResult[]): {
+  curves: LabelledCurve[];
+  legendTitle: string;
+} {
+  const { grouped, settings } = groupBySetting(
+    variants,
+    differingParamColumns(variants),
+  );
+  const byKey = new Map<string, { curve: TrainingCurve; labels: Set<string> }>();
+  for (const setting of settings) {
+    for (const curve of setting.variants.flatMap((v) => v.curves)) {
+      const entry = byKey.get(curve.key) ?? { curve, labels: new Set<string>() };
+      entry.labels.add(setting.label);
       byKey.set(curve.key, entry);
     }
   }
 
-  return [...byKey.values()].map(({ curve, rows }) => ({
-    label: seriesLabel(rows, table.rows.length),
+  const curves = [...byKey.values()].map(({ curve, labels }) => ({
+    label: seriesLabel(labels, settings.length),
     curve,
   }));
+  return { curves, legendTitle: grouped ? 'setting' : 'variant' };
 }
 
 /**
@@ -126,10 +132,10 @@ function curvePoints({ label, curve }: LabelledCurve): CurveDatum[] {
   }));
 }
 
-function seriesLabel(rows: ReadonlySet<string>, rowCount: number): string {
-  if (rows.size === 1) return [...rows][0];
-  if (rows.size === rowCount) return 'shared by all';
-  return [...rows].join(' | ');
+function seriesLabel(labels: ReadonlySet<string>, settingCount: number): string {
+  if (labels.size === 1) return [...labels][0];
+  if (labels.size === settingCount) return 'shared by all';
+  return [...labels].join(' | ');
 }
 
 function curveSpec(
@@ -251,13 +257,6 @@ function barSpec(metric: string, data: BarDatum[]): VegaLiteSpec {
       ],
     },
   } as VegaLiteSpec;
-}
-
-function rowOf(
-  rows: readonly CompareRow[],
-  variant: string | null,
-): CompareRow | undefined {
-  return rows.find((r) => r.variants.includes(variant));
 }
 
 function capitalise(text: string): string {

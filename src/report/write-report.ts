@@ -14,7 +14,7 @@ import { loadVariantResults } from './load-runs.js';
 import {
   barCharts,
   curveCharts,
-  curvesByRow,
+  curvesBySetting,
   type LabelledCurve,
 } from './report-charts.js';
 import type { VariantResult } from './types.js';
@@ -78,6 +78,7 @@ export async function writeReport(
     options.records,
     options.store,
     options.variants,
+    { includeUnevaluated: true },
   );
   const pipelines = [...new Set(options.records.map((r) => r.pipeline))];
   return writeVariantReport({
@@ -100,22 +101,20 @@ export async function writeVariantReport(
   options: WriteVariantReportOptions,
 ): Promise<ReportSummary> {
   const records = options.records ?? [];
+  const evaluated = options.variants.filter((v) => v.evaluations.length > 0);
   const table =
-    options.variants.length === 0
+    evaluated.length === 0
       ? null
-      : compareVariants(options.variants, {
+      : compareVariants(evaluated, {
           metrics: options.metrics,
           baseline: options.baseline,
         });
   if (table) table.pipelines = [...new Set(records.map((r) => r.pipeline))];
 
-  const labelled = options.curves ?? {
-    curves: table ? curvesByRow(table, options.variants) : [],
-    legendTitle: table?.grouped ? 'setting' : 'variant',
-  };
+  const labelled = options.curves ?? curvesBySetting(options.variants);
   const curves = curveCharts(labelled.curves, labelled.legendTitle);
   const convergence = convergenceRows(labelled.curves);
-  const bars = table ? barCharts(table, options.variants) : [];
+  const bars = table ? barCharts(table, evaluated) : [];
   const html = await renderReportPage({
     title: options.title,
     facts: options.facts ?? [],
@@ -142,8 +141,8 @@ export async function writeVariantReport(
 }
 
 /**
- * Returns the variants whose nodes the graph shows: the evaluated ones,
- * or every variant of the records when none was evaluated.
+ * Returns the variants whose nodes the graph shows: the loaded ones, or
+ * every variant of the records when none was loaded.
  */
 function selection(
   options: WriteVariantReportOptions,
