@@ -85,7 +85,7 @@ describe('distillery commands', () => {
       ...types,
     ]);
     expect(keptByPlan.exitCode).toBe(0);
-    expect(keptByPlan.stdout).toContain('Would free 0.0 MiB: 0 artifacts');
+    expect(keptByPlan.stdout).toContain('Would free 0 B: 0 artifacts');
     const unkept = await distillery(dir, ['gc', '--dry-run']);
     expect(unkept.stdout.match(/^would remove [0-9a-f]{64}$/gm)).toHaveLength(
       2,

@@ -118,14 +118,21 @@ function formatGcReport(report: GcReport): string {
       (key) => `kept ${key}: locked by a running process`,
     ),
   ];
-  const mib = (report.freedBytes / 2 ** 20).toFixed(1);
   const total = report.dryRun ? 'Would free' : 'Freed';
   lines.push(
-    `${total} ${mib} MiB: ${report.removedKeys.length} artifacts, ` +
+    `${total} ${formatBytes(report.freedBytes)}: ` +
+      `${report.removedKeys.length} artifacts, ` +
       `${report.removedWork.length} checkpoint folders, ` +
       `${report.removedStaging.length} abandoned staging folders.`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+// Small stores free kilobytes, which `0.0 MiB` would hide.
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 2 ** 20) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 async function plannedKeys(
