@@ -179,6 +179,18 @@ describe('train', () => {
   });
 });
 
+describe('train failures', () => {
+  it('non-finite loss stops training', async () => {
+    const model = SequentialModel.create(config, 7);
+    const weight = model.weight('block_0/ffn/outer/bias');
+    tf.tidy(() => weight.assign(tf.fill(weight.shape, Number.NaN)));
+    await expect(
+      train(model, trainingSplit(tinyDataset()), softmax, options),
+    ).rejects.toThrow(/Training loss became NaN in epoch 1, step 1: lower `learningRate`/);
+    model.dispose();
+  });
+});
+
 describe('Prng', () => {
   it('restored state continues the stream', () => {
     const prng = new Prng(123);

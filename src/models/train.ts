@@ -157,7 +157,14 @@ async function runEpoch(setup: RunSetup, state: RunState): Promise<void> {
   for (let step = 0; step < batches.length; step++) {
     context.signal?.throwIfAborted();
     const rows = batches[step].map((i) => split.sequences[i].items);
-    lossSum += trainStep(setup, state.prng, rows, epoch);
+    const loss = trainStep(setup, state.prng, rows, epoch);
+    if (!Number.isFinite(loss)) {
+      throw new Error(
+        `Training loss became ${loss} in epoch ${epoch}, step ${step + 1}: ` +
+          `lower \`learningRate\` (now ${options.learningRate}) and run again.`,
+      );
+    }
+    lossSum += loss;
     sequences += rows.length;
     const seconds = (performance.now() - started) / 1000;
     context.emit?.({
