@@ -5,18 +5,13 @@
  * runs the node in a child process once a job slot and the key's lock are
  * free.
  */
-import { readdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type {
-  EventError,
-  NodeOutcome,
-  PlannedNodeInfo,
-} from '../events/events.js';
+import type { NodeOutcome, PlannedNodeInfo } from '../events/events.js';
 import type { ArtifactRef, CacheKey, NodeType } from '../nodes/node-type.js';
 import type { ResolvedNode, ResolvedPipeline } from '../spec/types.js';
 import { computeCacheKey } from '../hashing/index.js';
 import { readStoredResult } from '../store/store.js';
-import { runInWorker, type WorkerOutcome } from './child-process.js';
+import { attemptNode, type AttemptContext } from './node-attempt.js';
 import {
   EVALUATE_TYPE,
   metricsTable,
@@ -33,7 +28,6 @@ import type { RunOptions, RunResult, StopReason } from './run.js';
 import type { RunReporter } from './run-reporter.js';
 import type { CacheKeyFields } from './run-record.js';
 import { Semaphore } from './semaphore.js';
-import type { WorkerRequest } from './worker-protocol.js';
 
 const NODE_OUTCOMES: NodeOutcome[] = [
   'ran',
@@ -283,164 +277,32 @@ export class RunExecution {
         return found;
       }
 
-      return await this.executeInChild(planned, node, key, inputs);
+      const attempt = await attemptNode(this.attemptContext(), {
+        planned,
+        node,
+        type: this.typeOf(node),
+        key,
+        inputs,
+      });
+      if (attempt) {
+        this.collectMetrics(planned, attempt.summary, attempt.metrics);
+      }
+
+      return attempt?.artifact;
     } finally {
       await lock.release();
     }
   }
 
-  private async executeInChild(
-    planned: PlannedNode,
-    node: ResolvedNode,
-    key: CacheKey,
-    inputs: Map<string, ArtifactRef>,
-  ): Promise<ArtifactRef | undefined> {
-    const store = this.options.store;
-    const type = this.typeOf(node);
-    const workDir = await store.workDir(key);
-    await this.reportCheckpoints(planned.id, workDir);
-    const staging = await store.createStaging();
-    const request = this.workerRequest(
-      node,
-      type,
-      staging.dir,
-      workDir,
-      inputs,
-    );
-
-    let outcome: WorkerOutcome;
-    try {
-      outcome = await this.runWorker(planned, key, request);
-    } catch (error) {
-      await store.discardStaging(staging);
-      throw error;
-    }
-
-    if (!outcome.ok) {
-      await store.discardStaging(staging);
-      if (outcome.cancelled) await this.reporter.cancelled(planned.id);
-      else await this.reporter.failed(planned.id, outcome.error);
-      return undefined;
-    }
-
-    return this.publish(
-      planned,
-      type,
-      key,
-      staging,
-      outcome.result,
-      outcome.engine?.backend,
-    );
-  }
-
-  /** Tells the user when an earlier attempt left checkpoints to resume. */
-  private async reportCheckpoints(
-    nodeId: string,
-    workDir: string,
-  ): Promise<void> {
-    const entries = await readdir(workDir);
-    if (entries.length === 0) return;
-
-    this.reporter.emit({
-      kind: 'log',
-      nodeId,
-      level: 'info',
-      message:
-        `Found ${entries.length} file(s) from an interrupted attempt in ` +
-        `${workDir}; the node may resume from them.`,
-    });
-  }
-
-  private async runWorker(
-    planned: PlannedNode,
-    key: CacheKey,
-    request: WorkerRequest,
-  ): Promise<WorkerOutcome> {
-    this.running.add(planned.id);
-    const outcome = await runInWorker(request, {
-      signal: this.stopController.signal,
-      onSpawn: (pid) => void this.reporter.started(planned.id, key, pid),
-      onEvent: (event) => this.reporter.relay(planned.id, event),
-      onOutput: (line, stream) =>
-        this.reporter.emit({
-          kind: 'log',
-          nodeId: planned.id,
-          level: stream === 'stderr' ? 'warn' : 'info',
-          message: line,
-        }),
-    });
-    this.running.delete(planned.id);
-    await this.reporter.flush();
-
-    if (outcome.engine && !this.reporter.record.engine) {
-      const engine = outcome.engine;
-      await this.reporter.update((record) => {
-        record.engine = engine;
-      });
-    }
-
-    return outcome;
-  }
-
-  private async publish(
-    planned: PlannedNode,
-    type: NodeType,
-    key: CacheKey,
-    staging: { dir: string },
-    result: {
-      metrics?: Record<string, number>;
-      summary?: Record<string, unknown>;
-    },
-    backend: string | undefined,
-  ): Promise<ArtifactRef | undefined> {
-    const metrics = result.metrics ?? {};
-    const summary = result.summary ?? {};
-    let artifact: ArtifactRef;
-    try {
-      artifact = await this.options.store.publish(staging, {
-        key,
-        kind: type.output,
-        producer: planned.name,
-        summary,
-        metrics,
-      });
-    } catch (error) {
-      await this.options.store.discardStaging(staging);
-      await this.reporter.failed(planned.id, publishError(planned.id, error));
-      return undefined;
-    }
-
-    this.collectMetrics(planned, summary, metrics);
-    await this.reporter.ran(planned.id, artifact, metrics, backend);
-    return artifact;
-  }
-
-  private workerRequest(
-    node: ResolvedNode,
-    type: NodeType,
-    outDir: string,
-    workDir: string,
-    artifacts: Map<string, ArtifactRef>,
-  ): WorkerRequest {
-    const inputs: WorkerRequest['inputs'] = {};
-    for (const [name, ids] of Object.entries(node.inputs)) {
-      inputs[name] = Array.isArray(ids)
-        ? ids.map((id) => artifacts.get(id)!)
-        : artifacts.get(ids)!;
-    }
-
+  private attemptContext(): AttemptContext {
     return {
-      typeName: type.name,
-      typeModule: type.module,
-      usesEngine: type.usesEngine ?? false,
-      ...(this.options.backend ? { backend: this.options.backend } : {}),
-      params: node.params,
-      inputs,
-      outDir,
-      workDir,
+      store: this.options.store,
+      reporter: this.reporter,
+      stopSignal: this.stopController.signal,
+      running: this.running,
       dataDir: this.options.dataDir,
       pipelineDir: this.pipelineDir,
-      nodeName: node.name,
+      ...(this.options.backend ? { backend: this.options.backend } : {}),
     };
   }
 
@@ -535,13 +397,4 @@ function countOutcomes(
 
 function stopReasonOf(signal: AbortSignal | undefined): StopReason {
   return signal?.reason === 'user' ? 'user' : 'signal';
-}
-
-function publishError(nodeId: string, error: unknown): EventError {
-  const cause = error instanceof Error ? error.message : String(error);
-  return {
-    code: 'PUBLISH_FAILED',
-    message: `The artifact of node \`${nodeId}\` could not be published: ${cause}`,
-    detail: error instanceof Error ? error.stack : undefined,
-  };
 }
