@@ -24,7 +24,7 @@ export const itemStats = defineNodeType<ItemStatsParams>({
   // The child process that runs the node imports this module and finds
   // `itemStats` among its exports.
   module: import.meta.url,
-  output: 'report',
+  output: 'item-stats',
   inputs: {
     dataset: { kind: 'dataset', description: 'The dataset to describe.' },
   },
