@@ -1,7 +1,7 @@
 // Keeps the MovieLens ratings at or above a threshold. Usage:
 //   node filter-ratings.mjs INPUT OUTPUT
 // INPUT is a `u.data` file (user, item, rating, timestamp, tab-separated);
-// OUTPUT gets the kept lines unchanged. The threshold is `minRating` in
+// OUTPUT gets the keptLines lines unchanged. The threshold is `minRating` in
 // the JSON file named by DISTILLERY_PARAMS_FILE, which the `command` node
 // writes from its `values` param.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ if (typeof minRating !== 'number') {
 }
 
 const lines = readFileSync(input, 'latin1').split('\n').filter(Boolean);
-const kept = lines.filter((line) => Number(line.split('\t')[2]) >= minRating);
+const keptLines = lines.filter((line) => Number(line.split('\t')[2]) >= minRating);
 mkdirSync(dirname(output), { recursive: true });
-writeFileSync(output, `${kept.join('\n')}\n`);
-console.log(`kept ${kept.length} of ${lines.length} ratings >= ${minRating}`);
+writeFileSync(output, `${keptLines.join('\n')}\n`);
+console.log(`keptLines ${keptLines.length} of ${lines.length} ratings >= ${minRating}`);

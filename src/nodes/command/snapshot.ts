@@ -4,7 +4,7 @@
  * after the command, and every entry created, modified or removed that is
  * not under an out is reported.
  *
- * Note: this sees changes inside the working directory only, skipping
+ * Note: this detects changes inside the working directory only, skipping
  * `.git`, `node_modules` and the artifact store. Writes elsewhere (the home
  * folder, /tmp, absolute paths) are not detected, nor a rewrite that keeps
  * a file's size and modification time.
@@ -109,7 +109,12 @@ export function changesOutside(
 
   return changes
     .filter(({ path }) => !isUnder(path, allowed))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .sort((a, b) => comparePaths(a.path, b.path));
+}
+
+function comparePaths(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 function isUnder(path: string, allowed: readonly string[]): boolean {
