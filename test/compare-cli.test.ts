@@ -57,7 +57,9 @@ describe('compare and report commands', () => {
       'init=random',
     ]);
     expect(output()).toContain('| init | seeds | refined test.ndcg@10 | Δ |');
-    expect(output()).toContain('| embedding-head | 1,2,3 | 0.2200 ± 0.0497 | +0.1000\\* |');
+    expect(output()).toContain(
+      '| embedding-head | 1,2,3 | 0.2200 ± 0.0497 | +0.1000\\* |',
+    );
   });
 
   it('compare rejects an unknown format', async () => {
@@ -67,7 +69,9 @@ describe('compare and report commands', () => {
       '--format',
       'xml',
     ]).catch((e: unknown) => e);
-    expect(String(error)).toContain("Allowed choices are table, csv, json, markdown");
+    expect(String(error)).toContain(
+      'Allowed choices are table, csv, json, markdown',
+    );
   });
 
   it('report writes the file it names', async () => {

@@ -134,7 +134,9 @@ describe('compare command formats', () => {
     expect(text).toContain('+0.1000*');
     expect(text).toContain('base');
     expect(text).toMatch(/^init +seeds +test\.hr@10 +Δ +test\.ndcg@10/m);
-    expect(text).toMatch(/^embedding-head +1,2,3 +0\.1200 ±0\.0248 +0\.0000 +0\.0700 /m);
+    expect(text).toMatch(
+      /^embedding-head +1,2,3 +0\.1200 ±0\.0248 +0\.0000 +0\.0700 /m,
+    );
     expect(text).toContain('paired t-test');
   });
 
@@ -191,7 +193,9 @@ describe('compare command formats', () => {
       metrics: ['refined:test.ndcg@10', 'test.hr@10'],
     });
     const header = text.split('\r\n')[0];
-    const means = header.split(',').filter((h) => /^[a-z]+:test\.[a-z@0-9]+$/.test(h));
+    const means = header
+      .split(',')
+      .filter((h) => /^[a-z]+:test\.[a-z@0-9]+$/.test(h));
     expect(means).toEqual([
       'student:test.hr@10',
       'refined:test.ndcg@10',
@@ -201,17 +205,30 @@ describe('compare command formats', () => {
   });
 
   it('sorts by a metric, best first', async () => {
-    const json = await run({ format: 'json', sort: 'refined:test.ndcg@10:asc' });
+    const json = await run({
+      format: 'json',
+      sort: 'refined:test.ndcg@10:asc',
+    });
     const rows = (JSON.parse(json) as CompareTable).rows.map((r) => r.label);
     expect(rows).toEqual(['init=random', 'init=embedding-head']);
-    const descending = await run({ format: 'json', sort: 'refined:test.ndcg@10' });
-    const labels = (JSON.parse(descending) as CompareTable).rows.map((r) => r.label);
+    const descending = await run({
+      format: 'json',
+      sort: 'refined:test.ndcg@10',
+    });
+    const labels = (JSON.parse(descending) as CompareTable).rows.map(
+      (r) => r.label,
+    );
     expect(labels).toEqual(['init=embedding-head', 'init=random']);
   });
 
   it('accepts a variant name as baseline', async () => {
-    const json = await run({ format: 'json', baseline: 'seed=2,init=embedding-head' });
-    expect((JSON.parse(json) as CompareTable).baseline).toBe('init=embedding-head');
+    const json = await run({
+      format: 'json',
+      baseline: 'seed=2,init=embedding-head',
+    });
+    expect((JSON.parse(json) as CompareTable).baseline).toBe(
+      'init=embedding-head',
+    );
   });
 
   it.each([
@@ -279,7 +296,9 @@ describe('compare on one seed', () => {
     });
     expect(text).toContain('2 variants (run run-1)');
     expect(text).toMatch(/^variant +init +test\.ndcg@10 +Δ$/m);
-    expect(text).toMatch(/^seed=1,init=embedding-head +embedding-head +0\.2000 +\+0\.1000\*$/m);
+    expect(text).toMatch(
+      /^seed=1,init=embedding-head +embedding-head +0\.2000 +\+0\.1000\*$/m,
+    );
     expect(text).toMatch(/^seed=1,init=random +random +0\.1000 +base$/m);
   });
 
@@ -301,9 +320,13 @@ describe('compare on one seed', () => {
 
   it('shows a pipeline without variants', async () => {
     const store = path.join(fixture.store, '..', 'no-variants');
-    const record = await writeRun(store, fixture.pipelineFile, 'plain', '2026-03-01T00:00:00.000Z', [
-      { seed: 1, init: 'random' },
-    ]);
+    const record = await writeRun(
+      store,
+      fixture.pipelineFile,
+      'plain',
+      '2026-03-01T00:00:00.000Z',
+      [{ seed: 1, init: 'random' }],
+    );
     // Rewrite the record as the runner writes a pipeline without variants.
     record.variants = [null];
     record.nodes = Object.fromEntries(
@@ -312,7 +335,10 @@ describe('compare on one seed', () => {
         { ...node, id: node.name, variant: null },
       ]),
     );
-    await writeFile(path.join(store, 'runs', 'plain.json'), JSON.stringify(record));
+    await writeFile(
+      path.join(store, 'runs', 'plain.json'),
+      JSON.stringify(record),
+    );
 
     const table = JSON.parse(
       await runCompareCommand({ target: 'plain', store, format: 'json' }),

@@ -70,7 +70,13 @@ export async function createSweepStore(): Promise<FixtureStore> {
   const stale = all.map((v) =>
     v.seed === 1 && v.init === 'random' ? { ...v, refinedNdcg: 0.5 } : v,
   );
-  await writeRun(store, pipelineFile, 'run-a', '2026-01-01T10:00:00.000Z', stale);
+  await writeRun(
+    store,
+    pipelineFile,
+    'run-a',
+    '2026-01-01T10:00:00.000Z',
+    stale,
+  );
   await writeRun(store, pipelineFile, 'run-b', '2026-01-02T10:00:00.000Z', [
     { seed: 1, init: 'random' },
   ]);
@@ -78,7 +84,11 @@ export async function createSweepStore(): Promise<FixtureStore> {
     { seed: 2, init: 'random', evaluateStatus: 'failed' },
   ]);
 
-  return { store, pipelineFile, cleanup: () => rm(root, { recursive: true, force: true }) };
+  return {
+    store,
+    pipelineFile,
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
 }
 
 /** Returns the text of the sweep's pipeline file over the given seeds. */
@@ -138,7 +148,9 @@ export async function writeRun(
     overrides: [],
     startedAt,
     endedAt: startedAt,
-    status: variants.some((v) => v.evaluateStatus === 'failed') ? 'failed' : 'succeeded',
+    status: variants.some((v) => v.evaluateStatus === 'failed')
+      ? 'failed'
+      : 'succeeded',
     store,
     engine: { backend: 'cpu', versions: { 'tfjs-core': '4.22.0' } },
     nodes,
@@ -189,7 +201,8 @@ async function writeVariant(
       files: {},
       env: {},
     },
-    artifactDigest: status === 'failed' ? undefined : `digest-${keys[nodeName]}`,
+    artifactDigest:
+      status === 'failed' ? undefined : `digest-${keys[nodeName]}`,
     params,
     durationMs: 1500,
     metrics: {},
@@ -198,15 +211,30 @@ async function writeVariant(
 
   const nodes = [
     node('data', 'load-data', { dataset: 'ml-100k' }, {}),
-    node('student', 'pretrain-student', { seed, epochs: 4 }, { dataset: digest('data') }),
+    node(
+      'student',
+      'pretrain-student',
+      { seed, epochs: 4 },
+      { dataset: digest('data') },
+    ),
     node(
       'teacher',
       'init-teacher-from-student',
       { init, seed },
       { student: digest('student'), dataset: digest('data') },
     ),
-    node('refined', 'refine-teacher', { epochs: 4 }, { teacher: digest('teacher') }),
-    node('distilled', 'distill-back', { epochs: 3 }, { teacher: digest('refined') }),
+    node(
+      'refined',
+      'refine-teacher',
+      { epochs: 4 },
+      { teacher: digest('teacher') },
+    ),
+    node(
+      'distilled',
+      'distill-back',
+      { epochs: 3 },
+      { teacher: digest('refined') },
+    ),
     node(
       'evaluate',
       'evaluate',
@@ -227,8 +255,7 @@ async function writeArtifacts(
 ): Promise<void> {
   const seedIndex = SEEDS.indexOf(variant.seed as 1 | 2 | 3);
   const isEmbedding = variant.init === 'embedding-head';
-  const refined =
-    variant.refinedNdcg ?? REFINED_NDCG[variant.init][seedIndex];
+  const refined = variant.refinedNdcg ?? REFINED_NDCG[variant.init][seedIndex];
 
   await writeResult(store, keys.student, studentHistory(variant.seed));
   await writeResult(store, keys.refined, refinedHistory(isEmbedding));
@@ -238,9 +265,15 @@ async function writeArtifacts(
   ]);
 
   const models = {
-    student: { 'test.hr@10': 0.1 + 0.01 * variant.seed, 'test.ndcg@10': 0.05 + 0.01 * variant.seed },
+    student: {
+      'test.hr@10': 0.1 + 0.01 * variant.seed,
+      'test.ndcg@10': 0.05 + 0.01 * variant.seed,
+    },
     refined: { 'test.hr@10': 2 * refined, 'test.ndcg@10': refined },
-    distilled: { 'test.hr@10': 0.2, 'test.ndcg@10': isEmbedding ? 0.095 : 0.09 },
+    distilled: {
+      'test.hr@10': 0.2,
+      'test.ndcg@10': isEmbedding ? 0.095 : 0.09,
+    },
   };
   const gain = (values: number[]) =>
     USER_BASE.map((base, i) => base + (isEmbedding ? values[i] : 0));
@@ -268,9 +301,17 @@ async function writeArtifacts(
   );
   await writeFile(
     path.join(dir, 'per-user.json'),
-    JSON.stringify({ formatVersion: 1, split: 'test', users: [0, 1, 2, 3], models: perUser }),
+    JSON.stringify({
+      formatVersion: 1,
+      split: 'test',
+      users: [0, 1, 2, 3],
+      models: perUser,
+    }),
   );
-  await writeFile(path.join(dir, 'result.json'), JSON.stringify({ metrics: {} }));
+  await writeFile(
+    path.join(dir, 'result.json'),
+    JSON.stringify({ metrics: {} }),
+  );
 }
 
 /** An epoch as `src/models/history.ts` records it: 2 s per epoch. */
@@ -287,18 +328,28 @@ function epochRecord(epoch: number, loss: number, validNdcg10: number): object {
 
 function studentHistory(seed: number): object[] {
   return [1, 2, 3, 4].map((epoch) =>
-    epochRecord(epoch, 6 - epoch * 0.5 + seed * 0.01, 0.02 * epoch + seed * 0.001),
+    epochRecord(
+      epoch,
+      6 - epoch * 0.5 + seed * 0.01,
+      0.02 * epoch + seed * 0.001,
+    ),
   );
 }
 
 function refinedHistory(isEmbedding: boolean): object[] {
-  const ndcg = isEmbedding ? [0.18, 0.21, 0.22, 0.22] : [0.04, 0.08, 0.11, 0.13];
+  const ndcg = isEmbedding
+    ? [0.18, 0.21, 0.22, 0.22]
+    : [0.04, 0.08, 0.11, 0.13];
   return ndcg.map((value, i) =>
     epochRecord(i + 1, (isEmbedding ? 4 : 6) - i * 0.3, value),
   );
 }
 
-async function writeResult(store: string, key: string, history: object[]): Promise<void> {
+async function writeResult(
+  store: string,
+  key: string,
+  history: object[],
+): Promise<void> {
   const dir = path.join(store, 'objects', key);
   await mkdir(dir, { recursive: true });
   await writeFile(

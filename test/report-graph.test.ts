@@ -11,10 +11,16 @@ let record: RunRecord;
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'distillery-report-graph-'));
-  record = await writeRun(root, path.join(root, 'p.yaml'), 'run-1', '2026-01-01T00:00:00.000Z', [
-    { seed: 1, init: 'random' },
-    { seed: 2, init: 'random', evaluateStatus: 'failed' },
-  ]);
+  record = await writeRun(
+    root,
+    path.join(root, 'p.yaml'),
+    'run-1',
+    '2026-01-01T00:00:00.000Z',
+    [
+      { seed: 1, init: 'random' },
+      { seed: 2, init: 'random', evaluateStatus: 'failed' },
+    ],
+  );
 });
 
 afterAll(async () => {
@@ -25,16 +31,18 @@ describe('report graph', () => {
   it('links inputs by artifact digest', () => {
     const graph = graphFromRecords([record]);
     const sorted = (edges: string[][]) => edges.map((e) => e.join('>')).sort();
-    expect(sorted(graph.edges)).toEqual(sorted([
-      ['data', 'student'],
-      ['student', 'teacher'],
-      ['data', 'teacher'],
-      ['teacher', 'refined'],
-      ['refined', 'distilled'],
-      ['student', 'evaluate'],
-      ['refined', 'evaluate'],
-      ['distilled', 'evaluate'],
-    ]));
+    expect(sorted(graph.edges)).toEqual(
+      sorted([
+        ['data', 'student'],
+        ['student', 'teacher'],
+        ['data', 'teacher'],
+        ['teacher', 'refined'],
+        ['refined', 'distilled'],
+        ['student', 'evaluate'],
+        ['refined', 'evaluate'],
+        ['distilled', 'evaluate'],
+      ]),
+    );
   });
 
   it('assigns longest-path depths', () => {

@@ -92,8 +92,12 @@ describe('report html file', () => {
     expect(failed).toContain('No variant has a finished evaluate node.');
     // The training nodes of the failed variant finished, so they are charted.
     expect(failed).toContain('<h3>Training loss per epoch</h3>');
-    expect(failed).toContain('<td>refined (refine-teacher)</td><td>seed=2,init=random</td>');
-    expect(failed).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="graph"');
+    expect(failed).toContain(
+      '<td>refined (refine-teacher)</td><td>seed=2,init=random</td>',
+    );
+    expect(failed).toContain(
+      '<svg xmlns="http://www.w3.org/2000/svg" class="graph"',
+    );
     expect(failed).toContain('1 failed');
     expect(failed.match(/<path class="edge"/g)).toHaveLength(DECLARED_EDGES);
   });

@@ -37,7 +37,9 @@ async function artifact(
   kind: string,
 ): Promise<ArtifactRef> {
   const dir = path.join(fixture.store, 'objects', key);
-  const result = JSON.parse(await readFile(path.join(dir, 'result.json'), 'utf8'));
+  const result = JSON.parse(
+    await readFile(path.join(dir, 'result.json'), 'utf8'),
+  );
   return {
     key: key as CacheKey,
     digest: `digest-${key}` as ArtifactDigest,
@@ -80,12 +82,20 @@ describe('report node type', () => {
     const { context, events } = contextFor(
       {
         metrics: [
-          await artifact('key-evaluate-s1-embedding-head-run-a', 'head', 'metrics'),
+          await artifact(
+            'key-evaluate-s1-embedding-head-run-a',
+            'head',
+            'metrics',
+          ),
           await artifact('key-evaluate-s1-random-run-b', 'scratch', 'metrics'),
         ],
         models: [
           await artifact('key-student-s1', 'student', 'model'),
-          await artifact('key-refined-s1-embedding-head-run-a', 'refined', 'model'),
+          await artifact(
+            'key-refined-s1-embedding-head-run-a',
+            'refined',
+            'model',
+          ),
         ],
       },
       { baseline: 'scratch', metrics: ['test.ndcg@10'] },
@@ -93,14 +103,19 @@ describe('report node type', () => {
     const result = await runReport(context);
 
     expect(result.summary).toEqual({ file: REPORT_FILE, rows: 2, charts: 3 });
-    expect(events).toContainEqual({ kind: 'progress', phase: 'rendering charts' });
+    expect(events).toContainEqual({
+      kind: 'progress',
+      phase: 'rendering charts',
+    });
     const html = await readFile(path.join(outDir, REPORT_FILE), 'utf8');
     expect(html).toContain('<title>Distillery report: summary-report</title>');
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toContain('class="graph"');
     // Two curve charts (loss, validation NDCG@10) and one bar chart.
     expect(html.match(/<figure class="chart">/g)).toHaveLength(3);
-    expect(html.match(/class="mark-line role-mark/g)?.length).toBeGreaterThan(0);
+    expect(html.match(/class="mark-line role-mark/g)?.length).toBeGreaterThan(
+      0,
+    );
     // The embedding-head row: refined NDCG@10 0.20 against 0.10.
     expect(html).toMatch(
       /<th scope="row">head<\/th><td class="number">0\.0600<\/td><td class="number" title="p = 1\.00">0\.0000<\/td><td class="number">0\.2000<\/td>/,
@@ -111,7 +126,11 @@ describe('report node type', () => {
   it('charts one bar per input and model', async () => {
     const { context } = contextFor({
       metrics: [
-        await artifact('key-evaluate-s2-embedding-head-run-a', 'evaluate', 'metrics'),
+        await artifact(
+          'key-evaluate-s2-embedding-head-run-a',
+          'evaluate',
+          'metrics',
+        ),
       ],
     });
     const result = await runReport(context);

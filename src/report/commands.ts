@@ -49,7 +49,9 @@ export interface ReportCommandArgs {
  * Compares the latest runs of a pipeline file, or the given runs, and
  * returns the comparison as text in the requested format.
  */
-export async function runCompareCommand(args: CompareCommandArgs): Promise<string> {
+export async function runCompareCommand(
+  args: CompareCommandArgs,
+): Promise<string> {
   const { records, variants } = await resolveTarget(
     args.target,
     args.store,
@@ -69,7 +71,9 @@ export async function runCompareCommand(args: CompareCommandArgs): Promise<strin
  * Writes the HTML report of the latest runs of a pipeline file, or of the
  * given runs. Returns the absolute path of the written file.
  */
-export async function runReportCommand(args: ReportCommandArgs): Promise<string> {
+export async function runReportCommand(
+  args: ReportCommandArgs,
+): Promise<string> {
   const { records, variants } = await resolveTarget(
     args.target,
     args.store,

@@ -36,7 +36,10 @@ export interface ConvergenceRow {
 export function convergenceRows(
   curves: readonly LabelledCurve[],
 ): ConvergenceRow[] {
-  const groups = new Map<string, { node: string; label: string; stats: CurveStats[] }>();
+  const groups = new Map<
+    string,
+    { node: string; label: string; stats: CurveStats[] }
+  >();
   for (const { label, curve } of curves) {
     const stats = curveStats(curve.history);
     if (!stats) continue;

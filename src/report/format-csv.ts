@@ -14,7 +14,8 @@ export function formatCsv(table: CompareTable): string {
     ...table.metricColumns.flatMap((c) => cellHeaders(table, c.id)),
   ];
   const lines = [header, ...table.rows.map((row) => rowFields(table, row))];
-  return `${lines.map((fields) => fields.map(quote).join(',')).join('\r\n')}\r\n`;
+  const text = lines.map((fields) => fields.map(quote).join(','));
+  return `${text.join('\r\n')}\r\n`;
 }
 
 function cellHeaders(table: CompareTable, id: string): string[] {

@@ -26,7 +26,8 @@ export function formatMarkdown(table: CompareTable): string {
   const lines = [header, align, ...table.rows.map((r) => rowCells(table, r))];
   const text = lines.map((cells) => `| ${cells.map(escape).join(' | ')} |`);
   const legend = legendLines(table);
-  return `${[...text, ...(legend.length > 0 ? ['', ...legend] : [])].join('\n')}\n`;
+  if (legend.length > 0) text.push('', ...legend);
+  return `${text.join('\n')}\n`;
 }
 
 function rowCells(table: CompareTable, row: CompareRow): string[] {

@@ -32,7 +32,8 @@ export function formatTable(table: CompareTable, width = TABLE_WIDTH): string {
   const blocks = splitIntoBlocks(fixed, metricUnits(table), width);
   const legend = legendLines(table).flatMap((line) => wrapText(line, width));
   const lines = [titleLine(table), ...legend];
-  for (const block of blocks) lines.push('', ...renderBlock([...fixed, ...block]));
+  for (const block of blocks)
+    lines.push('', ...renderBlock([...fixed, ...block]));
   return `${lines.join('\n')}\n`;
 }
 
@@ -58,7 +59,8 @@ function titleLine(table: CompareTable): string {
     ? `${variants} variants in ${table.rows.length} settings`
     : `${table.rows.length} variant${table.rows.length === 1 ? '' : 's'}`;
   const runs = table.runIds.length === 1 ? 'run' : 'runs';
-  const names = table.pipelines.length > 0 ? `${table.pipelines.join(', ')}: ` : '';
+  const names =
+    table.pipelines.length > 0 ? `${table.pipelines.join(', ')}: ` : '';
   return `${names}${what} (${runs} ${table.runIds.join(', ')})`;
 }
 
@@ -130,7 +132,8 @@ function renderBlock(columns: readonly TextColumn[]): string[] {
       .trimEnd();
   const rowCount = columns[0].cells.length;
   const lines = [];
-  if (columns.some((c) => c.top !== '')) lines.push(line(columns.map((c) => c.top)));
+  if (columns.some((c) => c.top !== ''))
+    lines.push(line(columns.map((c) => c.top)));
   lines.push(line(columns.map((c) => c.bottom)));
   lines.push(widths.map((w) => '-'.repeat(w)).join(GAP));
   for (let row = 0; row < rowCount; row++) {
@@ -147,7 +150,11 @@ function totalWidth(columns: readonly TextColumn[]): number {
 }
 
 function columnWidth(column: TextColumn): number {
-  return Math.max(column.top.length, column.bottom.length, ...column.cells.map((c) => c.length));
+  return Math.max(
+    column.top.length,
+    column.bottom.length,
+    ...column.cells.map((c) => c.length),
+  );
 }
 
 function pad(text: string, width: number, alignRight: boolean): string {

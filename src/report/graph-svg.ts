@@ -65,11 +65,14 @@ export function graphFromRecords(
     const all = Object.values(record.nodes).filter(
       (node) =>
         !selection ||
-        selection.some((s) => s.runId === record.id && s.variant === node.variant),
+        selection.some(
+          (s) => s.runId === record.id && s.variant === node.variant,
+        ),
     );
     for (const node of all) {
       const entry = nodes.get(node.name) ?? newNode(node);
-      entry.statusCounts[node.status] = (entry.statusCounts[node.status] ?? 0) + 1;
+      entry.statusCounts[node.status] =
+        (entry.statusCounts[node.status] ?? 0) + 1;
       nodes.set(node.name, entry);
       for (const upstream of upstreamNames(node, all)) {
         edges.set(`${upstream}\u0000${node.name}`, [upstream, node.name]);
@@ -78,7 +81,8 @@ export function graphFromRecords(
   }
 
   for (const [from, to] of declaredEdges) {
-    if (nodes.has(from) && nodes.has(to)) edges.set(`${from}\u0000${to}`, [from, to]);
+    if (nodes.has(from) && nodes.has(to))
+      edges.set(`${from}\u0000${to}`, [from, to]);
   }
 
   const model = { nodes: [...nodes.values()], edges: [...edges.values()] };
@@ -145,7 +149,9 @@ function newNode(node: NodeRecord): GraphNode {
 function upstreamNames(node: NodeRecord, all: readonly NodeRecord[]): string[] {
   const digests = Object.values(node.keyFields?.inputs ?? {}).flat();
   return all
-    .filter((other) => other.artifactDigest && digests.includes(other.artifactDigest))
+    .filter(
+      (other) => other.artifactDigest && digests.includes(other.artifactDigest),
+    )
     .map((other) => other.name);
 }
 

@@ -77,7 +77,8 @@ export async function renderReportPage(page: ReportPage): Promise<string> {
 function factsHtml(facts: readonly [string, string][]): string {
   if (facts.length === 0) return '';
   const items = facts.map(
-    ([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`,
+    ([label, value]) =>
+      `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`,
   );
   return `<dl class="facts">${items.join('')}</dl>`;
 }
@@ -87,7 +88,8 @@ function graphSection(page: ReportPage): string {
   const parts = ['<h2>Graph</h2>', `<figure>${graphSvg(page.graph)}</figure>`];
   if (page.nodesTable !== '') {
     parts.push(
-      `<details><summary>Every planned node</summary>${page.nodesTable}</details>`,
+      '<details><summary>Every planned node</summary>' +
+        `${page.nodesTable}</details>`,
     );
   }
 
@@ -100,7 +102,8 @@ async function chartsSection(
   emptyNote: string,
 ): Promise<string> {
   const parts = [`<h2>${escapeHtml(heading)}</h2>`];
-  if (charts.length === 0) parts.push(`<p class="note">${escapeHtml(emptyNote)}</p>`);
+  if (charts.length === 0)
+    parts.push(`<p class="note">${escapeHtml(emptyNote)}</p>`);
   for (const chart of charts) {
     parts.push(
       '<figure class="chart">',

@@ -69,12 +69,16 @@ export function convergenceTableHtml(rows: readonly ConvergenceRow[]): string {
   });
   return [
     '<table class="convergence">',
-    `<thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    `<thead><tr>${headerCells(header)}</tr></thead>`,
     `<tbody>${body.join('\n')}</tbody>`,
     '</table>',
     '<p class="legend">Epochs are means over the curves of a row; each ' +
       'curve is measured against its own best value.</p>',
   ].join('\n');
+}
+
+function headerCells(names: readonly string[]): string {
+  return names.map((name) => `<th>${escapeHtml(name)}</th>`).join('');
 }
 
 /** Renders every planned node of the records as a table. */
@@ -87,7 +91,9 @@ export function nodesTableHtml(records: readonly RunRecord[]): string {
         node.id,
         node.type,
         node.status,
-        node.durationMs === undefined ? '' : `${(node.durationMs / 1000).toFixed(1)} s`,
+        node.durationMs === undefined
+          ? ''
+          : `${(node.durationMs / 1000).toFixed(1)} s`,
         node.key.slice(0, 12),
       ];
       const html = cells.map((c) => `<td>${escapeHtml(c)}</td>`).join('');
@@ -124,13 +130,16 @@ function comparisonRowHtml(table: CompareTable, row: CompareRow): string {
     : [`<th scope="row">${escapeHtml(row.label)}</th>`];
   const cells = [
     ...label,
-    ...table.paramColumns.map((n) => `<td>${escapeHtml(row.params[n] ?? '-')}</td>`),
+    ...table.paramColumns.map(
+      (n) => `<td>${escapeHtml(row.params[n] ?? '-')}</td>`,
+    ),
   ];
   for (const cell of row.cells) {
     cells.push(`<td class="number">${escapeHtml(formatMean(cell, ' '))}</td>`);
     if (table.baseline === null) continue;
     const delta = escapeHtml(formatDelta(cell, isBaseline));
-    const title = cell.pValue === null ? '' : ` title="p = ${cell.pValue.toPrecision(3)}"`;
+    const title =
+      cell.pValue === null ? '' : ` title="p = ${cell.pValue.toPrecision(3)}"`;
     const content = cell.significant ? `<strong>${delta}</strong>` : delta;
     cells.push(`<td class="number"${title}>${content}</td>`);
   }

@@ -7,10 +7,7 @@
  */
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  metricsFiles,
-  metricsFormatVersion,
-} from '../metrics/metrics-file.js';
+import { metricsFiles, metricsFormatVersion } from '../metrics/metrics-file.js';
 import type { NodeRecord, RunRecord } from '../runner/run-record.js';
 import { RESULT_FILE } from '../store/layout.js';
 import { ReportError } from './errors.js';
@@ -137,8 +134,14 @@ export async function loadVariantResults(
   options: { includeUnevaluated?: boolean } = {},
 ): Promise<VariantResult[]> {
   const newestFirst = [...records].sort(byStartTime).reverse();
-  const chosen = new Map<string, { record: RunRecord; variant: string | null }>();
-  const fallback = new Map<string, { record: RunRecord; variant: string | null }>();
+  const chosen = new Map<
+    string,
+    { record: RunRecord; variant: string | null }
+  >();
+  const fallback = new Map<
+    string,
+    { record: RunRecord; variant: string | null }
+  >();
   for (const record of newestFirst) {
     for (const variant of record.variants) {
       const name = variant ?? '';
@@ -198,7 +201,10 @@ export async function readEvaluation(
   const perUserText = await readOptionalText(perUserFile);
   return {
     node,
-    metrics: parseModelMetrics(parseJson(metricsText, metricsFile), metricsFile),
+    metrics: parseModelMetrics(
+      parseJson(metricsText, metricsFile),
+      metricsFile,
+    ),
     perUser:
       perUserText === undefined
         ? {}
@@ -227,9 +233,8 @@ export async function readHistory(
 export function historyFromSummary(
   result: unknown,
 ): HistoryPoint[] | undefined {
-  const summary = isObject(result) && isObject(result.summary)
-    ? result.summary
-    : result;
+  const summary =
+    isObject(result) && isObject(result.summary) ? result.summary : result;
   if (!isObject(summary) || !Array.isArray(summary.history)) return undefined;
   const points = toHistoryPoints(summary.history.filter(isObject));
   return points.length > 0 ? points : undefined;
@@ -320,7 +325,12 @@ async function loadVariant(
 
     const history = await readHistory(dir);
     if (history) {
-      result.curves.push({ node: node.name, type: node.type, key: node.key, history });
+      result.curves.push({
+        node: node.name,
+        type: node.type,
+        key: node.key,
+        history,
+      });
     }
   }
 
@@ -342,7 +352,9 @@ function isEvaluated(record: RunRecord, variant: string | null): boolean {
   const evaluations = nodesOfVariant(record, variant).filter(
     (n) => n.type === EVALUATE_TYPE,
   );
-  return evaluations.length > 0 && evaluations.every((n) => FINISHED.has(n.status));
+  return (
+    evaluations.length > 0 && evaluations.every((n) => FINISHED.has(n.status))
+  );
 }
 
 /** Variant names (`''` for none) in the order the records list them. */
@@ -369,7 +381,8 @@ function toHistoryPoints(entries: Record<string, unknown>[]): HistoryPoint[] {
     if (typeof entry.epoch !== 'number') continue;
     const point: HistoryPoint = { epoch: entry.epoch };
     if (isFiniteNumber(entry.loss)) point.loss = entry.loss;
-    if (isFiniteNumber(entry.validNdcg10)) point.validNdcg10 = entry.validNdcg10;
+    if (isFiniteNumber(entry.validNdcg10))
+      point.validNdcg10 = entry.validNdcg10;
     if (isFiniteNumber(entry.validHr10)) point.validHr10 = entry.validHr10;
     if (isFiniteNumber(entry.trainSeconds)) trainedS += entry.trainSeconds;
     if (isFiniteNumber(entry.elapsedS)) point.elapsedS = entry.elapsedS;
@@ -428,7 +441,9 @@ function byStartTime(a: RunRecord, b: RunRecord): number {
   return a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id);
 }
 
-function numericEntries(values: Record<string, unknown>): Record<string, number> {
+function numericEntries(
+  values: Record<string, unknown>,
+): Record<string, number> {
   const numeric: Record<string, number> = {};
   for (const [name, value] of Object.entries(values)) {
     if (typeof value === 'number') numeric[name] = value;

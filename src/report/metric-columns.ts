@@ -6,7 +6,10 @@ import { ReportError } from './errors.js';
 import type { VariantResult } from './types.js';
 
 /** Metrics shown when no `--metric` is given, for every model. */
-export const DEFAULT_METRICS: readonly string[] = ['test.hr@10', 'test.ndcg@10'];
+export const DEFAULT_METRICS: readonly string[] = [
+  'test.hr@10',
+  'test.ndcg@10',
+];
 
 /** One metric of one model of one evaluate node. */
 export interface MetricColumn {

@@ -82,10 +82,16 @@ export function curvesBySetting(variants: readonly VariantResult[]): {
     variants,
     differingParamColumns(variants),
   );
-  const byKey = new Map<string, { curve: TrainingCurve; labels: Set<string> }>();
+  const byKey = new Map<
+    string,
+    { curve: TrainingCurve; labels: Set<string> }
+  >();
   for (const setting of settings) {
     for (const curve of setting.variants.flatMap((v) => v.curves)) {
-      const entry = byKey.get(curve.key) ?? { curve, labels: new Set<string>() };
+      const entry = byKey.get(curve.key) ?? {
+        curve,
+        labels: new Set<string>(),
+      };
       entry.labels.add(setting.label);
       byKey.set(curve.key, entry);
     }
@@ -132,7 +138,10 @@ function curvePoints({ label, curve }: LabelledCurve): CurveDatum[] {
   }));
 }
 
-function seriesLabel(labels: ReadonlySet<string>, settingCount: number): string {
+function seriesLabel(
+  labels: ReadonlySet<string>,
+  settingCount: number,
+): string {
   if (labels.size === 1) return [...labels][0];
   if (labels.size === settingCount) return 'shared by all';
   return [...labels].join(' | ');

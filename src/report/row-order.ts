@@ -62,7 +62,11 @@ export function sortRows(
   const { key, direction } = parseSortKey(sort);
   const metricIndex = resolveMetric(metricColumns, key);
   const paramNames = Object.keys(rows[0]?.params ?? {});
-  if (metricIndex === undefined && key !== LABEL_SORT_KEY && !paramNames.includes(key)) {
+  if (
+    metricIndex === undefined &&
+    key !== LABEL_SORT_KEY &&
+    !paramNames.includes(key)
+  ) {
     throw unknownSortKey(sort, metricColumns, paramNames);
   }
 
@@ -72,8 +76,12 @@ export function sortRows(
       : key === LABEL_SORT_KEY
         ? row.label
         : row.params[key];
-  const descending = direction ? direction === 'desc' : metricIndex !== undefined;
-  return [...rows].sort((a, b) => compareValues(valueOf(a), valueOf(b), descending));
+  const descending = direction
+    ? direction === 'desc'
+    : metricIndex !== undefined;
+  return [...rows].sort((a, b) =>
+    compareValues(valueOf(a), valueOf(b), descending),
+  );
 }
 
 function parseSortKey(sort: string): {
@@ -123,7 +131,9 @@ function compareValues(
 function parsePairs(selector: string): [string, string][] | undefined {
   const pairs = selector.split(',').map((part) => {
     const at = part.indexOf('=');
-    return at > 0 ? ([part.slice(0, at), part.slice(at + 1)] as [string, string]) : undefined;
+    return at > 0
+      ? ([part.slice(0, at), part.slice(at + 1)] as [string, string])
+      : undefined;
   });
   return pairs.every((p) => p !== undefined)
     ? (pairs as [string, string][])
@@ -139,7 +149,11 @@ function unknownSortKey(
   metricColumns: readonly MetricColumn[],
   paramNames: readonly string[],
 ): ReportError {
-  const keys = [LABEL_SORT_KEY, ...paramNames, ...metricColumns.map((c) => c.id)];
+  const keys = [
+    LABEL_SORT_KEY,
+    ...paramNames,
+    ...metricColumns.map((c) => c.id),
+  ];
   return new ReportError(
     'UNKNOWN_SORT_KEY',
     `Sort key \`${sort}\` names no column. Pass one of: ${keys.join(', ')} ` +

@@ -110,7 +110,8 @@ function valuesOf(
   columns: readonly ParamColumn[],
 ): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const column of columns) values[column.name] = columnValue(variant, column);
+  for (const column of columns)
+    values[column.name] = columnValue(variant, column);
   return values;
 }
 

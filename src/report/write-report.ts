@@ -156,11 +156,16 @@ function recordFacts(
 ): [string, string][] {
   const facts: [string, string][] = [
     ['runs', records.map((r) => `${r.id} (${r.status})`).join(', ')],
-    ['pipeline files', [...new Set(records.map((r) => r.pipelineFile))].join(', ')],
+    [
+      'pipeline files',
+      [...new Set(records.map((r) => r.pipelineFile))].join(', '),
+    ],
     ['started', records.map((r) => r.startedAt).sort()[0] ?? ''],
     ['store', path.resolve(store)],
   ];
-  const engines = [...new Set(records.flatMap((r) => (r.engine ? [r.engine.backend] : [])))];
+  const engines = [
+    ...new Set(records.flatMap((r) => (r.engine ? [r.engine.backend] : []))),
+  ];
   if (engines.length > 0) facts.push(['backend', engines.join(', ')]);
   return facts;
 }
