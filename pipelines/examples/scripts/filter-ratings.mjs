@@ -22,7 +22,11 @@ if (typeof minRating !== 'number') {
 }
 
 const lines = readFileSync(input, 'latin1').split('\n').filter(Boolean);
-const keptLines = lines.filter((line) => Number(line.split('\t')[2]) >= minRating);
+const keptLines = lines.filter(
+  (line) => Number(line.split('\t')[2]) >= minRating,
+);
 mkdirSync(dirname(output), { recursive: true });
 writeFileSync(output, `${keptLines.join('\n')}\n`);
-console.log(`keptLines ${keptLines.length} of ${lines.length} ratings >= ${minRating}`);
+console.log(
+  `kept ${keptLines.length} of ${lines.length} ratings >= ${minRating}`,
+);
