@@ -5,16 +5,56 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// tfjs-core's Node entry registers no gradients, and its ESM register
+// module cannot load in Node (directory imports). The umbrella package's
+// Node bundle (4.22) registers all of them on the same tfjs-core instance.
+import '@tensorflow/tfjs';
+import { loadBlas, type Blas, type BlasLoadResult } from './blas/load-blas.js';
+import {
+  registerCpuBlasKernels,
+  unregisterCpuBlasKernels,
+} from './kernels/register-cpu.js';
+import {
+  CPU_JS_KERNELS,
+  registerCpuJsKernels,
+  unregisterCpuJsKernels,
+} from './kernels/register-cpu-js.js';
+import {
+  registerWasmBlasKernels,
+  unregisterWasmBlasKernels,
+} from './kernels/register-wasm.js';
+import {
+  importNative,
+  NATIVE_BACKENDS,
+  requestedBackend,
+} from './select-backend.js';
 
 export { tf };
+export { softmaxCrossEntropyOverItems } from './ops/softmax-cross-entropy.js';
+export { diagnoseEngine } from './diagnose.js';
 
 /** Backends the engine can select. */
 export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** Options of `initEngine`. */
 export interface EngineOptions {
-  /** Backend to use; `auto` takes the fastest that loads. Default `auto`. */
+  /**
+   * Backend to use; `auto` takes the fastest that loads. The environment
+   * variable DISTILLERY_BACKEND applies when this is unset. Default `auto`.
+   */
   backend?: BackendName;
+  /**
+   * Whether to register native BLAS kernels. `false` forces the stock
+   * kernels, as does DISTILLERY_BLAS=off. Default true.
+   */
+  blas?: boolean;
+  /** BLAS library to load instead of searching (DISTILLERY_BLAS_PATH). */
+  blasPath?: string;
+  /**
+   * Threads for BLAS (DISTILLERY_BLAS_THREADS). Default: the cores this
+   * process may use, `os.availableParallelism()`.
+   */
+  threads?: number;
 }
 
 /** What `initEngine` selected, recorded with every run. */
@@ -25,20 +65,173 @@ export interface EngineInfo {
   versions: Record<string, string>;
   /** Notes on why faster backends were not used. */
   notes: string[];
+  /** Whether native BLAS kernels are registered on the active backend. */
+  blas: boolean;
+  /** Path of the BLAS library in use, when `blas` is true. */
+  blasPath?: string;
+  /** Threads BLAS runs on; 1 when BLAS is off (the JS kernels use one). */
+  threads: number;
+  /** Kernels the engine replaced on the active backend. */
+  kernels: string[];
 }
 
+/** The CPU backend that `auto` takes when no TensorFlow C backend loads. */
+// Measured on 2 AMD EPYC cores with bench/step.ts (docs/benchmarks.md):
+// `cpu` with BLAS kernels ran a SASRec student step faster than `wasm`
+// with BLAS kernels, and it has no 4 GB heap limit.
+const AUTO_CPU_BACKEND: 'cpu' | 'wasm' = 'cpu';
+
 let active: EngineInfo | undefined;
+let lastBlasResult: BlasLoadResult | undefined;
 
 /**
  * Selects and initialises the backend. Safe to call more than once; later
- * calls return the first result.
+ * calls return the first result until `resetEngine`.
  */
 export async function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
   if (active) return active;
-  // TODO: replace with the full selection (tfjs-node, wasm with BLAS kernels).
-  void options;
-  await tf.setBackend('cpu');
-  await tf.ready();
-  active = { backend: tf.getBackend(), versions: { 'tfjs-core': tf.version_core }, notes: [] };
+  const requested = requestedBackend(options.backend);
+  const notes: string[] = [];
+  const native = await tryNativeBackends(requested, notes);
+  active = native ?? (await initCpuFamily(requested, options, notes));
   return active;
+}
+
+async function tryNativeBackends(
+  requested: BackendName,
+  notes: string[],
+): Promise<EngineInfo | undefined> {
+  for (const candidate of NATIVE_BACKENDS) {
+    if (requested !== 'auto' && requested !== candidate.name) continue;
+    const loaded = await importNative(candidate.module);
+    if (loaded.ok && (await tf.setBackend(candidate.name))) {
+      await tf.ready();
+      return describe(candidate.name, notes, undefined, []);
+    }
+    const why = loaded.ok
+      ? `\`${candidate.module}\` loaded but its backend did not initialise`
+      : loaded.message;
+    if (requested === candidate.name) {
+      throw new Error(
+        `Backend \`${candidate.name}\` is unavailable: ${why}. Install ` +
+          `it with \`npm install ${candidate.module}\` or pick another ` +
+          `backend with DISTILLERY_BACKEND.`,
+      );
+    }
+    notes.push(`${candidate.name}: ${why}`);
+  }
+
+  return undefined;
+}
+
+async function initCpuFamily(
+  requested: BackendName,
+  options: EngineOptions,
+  notes: string[],
+): Promise<EngineInfo> {
+  const backend = requested === 'auto' ? AUTO_CPU_BACKEND : requested;
+  if (backend !== 'cpu' && backend !== 'wasm') {
+    throw new Error(`Internal error: \`${backend}\` reached the CPU path`);
+  }
+  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend(backend))) {
+    throw new Error(`Internal error: backend \`${backend}\` did not start`);
+  }
+  await tf.ready();
+  silenceNodeAdvice(backend);
+  const kernels: string[] = [];
+  if (backend === 'cpu') {
+    registerCpuJsKernels();
+    kernels.push(...CPU_JS_KERNELS);
+  }
+
+  lastBlasResult = await loadBlas(blasOptions(options));
+  if (!lastBlasResult.ok) {
+    notes.push(`BLAS kernels off: ${lastBlasResult.message}`);
+    return describe(backend, notes, undefined, kernels);
+  }
+
+  const blas = lastBlasResult.blas;
+  kernels.push(...registerBlasKernels(backend, blas));
+  return describe(backend, notes, blas, kernels);
+}
+
+// tfjs-backend-cpu 4.22 prints advice to install tfjs-node on its first
+// write in Node. The engine reports that choice through `notes` and
+// `diagnoseEngine` instead, and library code must not print.
+function silenceNodeAdvice(backend: 'cpu' | 'wasm'): void {
+  if (backend !== 'cpu') return;
+  (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+}
+
+function blasOptions(options: EngineOptions): {
+  disabled: boolean;
+  path?: string;
+  threads?: number;
+} {
+  const environment = process.env;
+  const off = ['off', '0', 'false', 'none'];
+  const disabled =
+    options.blas === false ||
+    off.includes((environment.DISTILLERY_BLAS ?? '').toLowerCase());
+  const threadText = environment.DISTILLERY_BLAS_THREADS;
+  const threads = options.threads ?? (threadText ? Number(threadText) : undefined);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) {
+    throw new Error(
+      `BLAS threads must be a positive integer, received \`${threadText ?? threads}\`. ` +
+        'Fix DISTILLERY_BLAS_THREADS or the `threads` option.',
+    );
+  }
+  const path = options.blasPath ?? environment.DISTILLERY_BLAS_PATH;
+  return { disabled, path, threads };
+}
+
+function registerBlasKernels(backend: 'cpu' | 'wasm', blas: Blas): string[] {
+  if (backend === 'wasm') {
+    registerWasmBlasKernels(blas);
+    return ['BatchMatMul'];
+  }
+  registerCpuBlasKernels(blas);
+  return ['BatchMatMul', '_FusedMatMul'];
+}
+
+function describe(
+  backend: string,
+  notes: string[],
+  blas: Blas | undefined,
+  kernels: string[],
+): EngineInfo {
+  const versions: Record<string, string> = { 'tfjs-core': tf.version_core };
+  return {
+    backend: tf.getBackend(),
+    versions,
+    notes,
+    blas: blas !== undefined,
+    blasPath: blas?.path,
+    threads: blas?.threads || 1,
+    kernels,
+  };
+}
+
+/**
+ * Returns the engine state chosen by `initEngine`, or undefined before it
+ * ran. `diagnoseEngine` uses it to explain the choice.
+ */
+export function engineState(): {
+  info?: EngineInfo;
+  blasResult?: BlasLoadResult;
+} {
+  return { info: active, blasResult: lastBlasResult };
+}
+
+/**
+ * Restores the stock kernels and forgets the selection, so the next
+ * `initEngine` selects again. Meant for tests that compare both paths.
+ */
+export function resetEngine(): void {
+  unregisterCpuBlasKernels();
+  unregisterCpuJsKernels();
+  unregisterWasmBlasKernels();
+  active = undefined;
+  lastBlasResult = undefined;
 }

@@ -1,0 +1,50 @@
+/**
+ * The engine part of `distillery doctor`: which backend is active, why the
+ * faster ones are not, and the command that enables each.
+ */
+import { locateBlas } from './blas/locate-blas.js';
+import { engineState, initEngine } from './index.js';
+import { importNative, NATIVE_BACKENDS } from './select-backend.js';
+
+const BLAS_INSTALL_HINT =
+  'install OpenBLAS with `apt-get install libopenblas0-pthread` (Debian, ' +
+  'Ubuntu) or set DISTILLERY_BLAS_PATH to a libopenblas.so.0; macOS ' +
+  'provides Accelerate';
+
+/**
+ * Initialises the engine if needed and returns a multi-line report of the
+ * active backend, BLAS, and every alternative with the reason it is not in
+ * use and how to enable it.
+ */
+export async function diagnoseEngine(): Promise<string> {
+  const info = await initEngine();
+  const { blasResult } = engineState();
+  const lines = [
+    `backend: ${info.backend}`,
+    `versions: ${Object.entries(info.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}`,
+  ];
+
+  if (info.blas) {
+    lines.push(`BLAS kernels: on (${info.kernels.join(', ')})`);
+    lines.push(`BLAS library: ${info.blasPath} with ${info.threads} threads`);
+  } else if (info.backend === 'cpu' || info.backend === 'wasm') {
+    const why = blasResult && !blasResult.ok ? blasResult.message : 'unknown';
+    lines.push(`BLAS kernels: off (${why})`);
+    lines.push(`  to enable: ${BLAS_INSTALL_HINT}`);
+    const tried = locateBlas(process.env.DISTILLERY_BLAS_PATH).tried;
+    lines.push(`  searched: ${tried.join(', ')}`);
+  }
+
+  for (const candidate of NATIVE_BACKENDS) {
+    if (info.backend === candidate.name) continue;
+    const loaded = await importNative(candidate.module);
+    const why = loaded.ok ? 'installed but not selected' : loaded.message;
+    lines.push(`${candidate.name}: not in use (${why})`);
+    lines.push(`  to enable: npm install ${candidate.module}`);
+  }
+
+  for (const note of info.notes) lines.push(`note: ${note}`);
+  return lines.join('\n');
+}

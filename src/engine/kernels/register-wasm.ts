@@ -1,0 +1,63 @@
+/**
+ * Replaces the `wasm` backend's BatchMatMul with native BLAS. The stock
+ * wasm build uses XNNPACK only for plain 2-D products and a scalar loop for
+ * every batched one, which includes attention and most matmul gradients.
+ * The operands live in the wasm heap, so BLAS reads and writes them there
+ * through views, without copies.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { Blas } from '../blas/load-blas.js';
+import { batchMatMul, matMulProblem, planMatMul } from './batch-matmul.js';
+
+let stockBatchMatMul: tf.KernelConfig | undefined;
+
+function heapView(
+  backend: BackendWasm,
+  tensor: tf.TensorInfo,
+): Float32Array {
+  const offset = backend.dataIdMap.get(tensor.dataId)!.memoryOffset;
+  const size = tensor.shape.reduce((product, d) => product * d, 1);
+  // The heap buffer is replaced when memory grows, so take a fresh view
+  // after every allocation.
+  const heap = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
+  return new Float32Array(heap.buffer, offset, size);
+}
+
+function wasmBatchMatMul(blas: Blas): tf.KernelFunc {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+      return stockBatchMatMul!.kernelFunc(args) as tf.TensorInfo;
+    }
+    const problem = matMulProblem(a, b, args.attrs);
+    const { outShape } = planMatMul(problem);
+    const out = backend.makeOutput(outShape, 'float32');
+    // NOTE: batchMatMul allocates its result on the JS heap and it is
+    // copied once into the wasm heap; writing in place would save a copy.
+    const product = batchMatMul(blas, problem, heapView(backend, a),
+      heapView(backend, b));
+    heapView(backend, out).set(product.values);
+    return out;
+  };
+}
+
+/** Registers the BLAS BatchMatMul on the `wasm` backend. */
+export function registerWasmBlasKernels(blas: Blas): void {
+  const current = tf.getKernel('BatchMatMul', 'wasm');
+  if (!current) {
+    throw new Error('Internal error: wasm backend lacks `BatchMatMul`');
+  }
+  stockBatchMatMul ??= current;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({ ...current, kernelFunc: wasmBatchMatMul(blas) });
+}
+
+/** Restores the stock wasm BatchMatMul. */
+export function unregisterWasmBlasKernels(): void {
+  if (!stockBatchMatMul) return;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel(stockBatchMatMul);
+  stockBatchMatMul = undefined;
+}
