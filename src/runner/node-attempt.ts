@@ -13,7 +13,7 @@ import type { PlannedNode } from './plan.js';
 import type { RunReporter } from './run-reporter.js';
 import type { WorkerRequest } from './worker-protocol.js';
 
-/** What an attempt needs from its run. */
+/** Parts of the run that an attempt uses. */
 export interface AttemptContext {
   store: Store;
   reporter: RunReporter;
