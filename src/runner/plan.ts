@@ -14,6 +14,7 @@ import type { Store } from '../store/store.js';
 import { describeChanges } from './change-reasons.js';
 import {
   collectOwnKeyFields,
+  FileDependencyError,
   inputDigests,
   type OwnKeyFields,
 } from './key-fields.js';
@@ -245,9 +246,15 @@ export function toEventError(
   fallbackCode = 'ERROR',
 ): EventError {
   const code = (error as { code?: unknown }).code;
+  const typed =
+    error instanceof FileDependencyError ||
+    typeof (error as { reason?: unknown }).reason === 'string';
+  // A typed failure's message names the path or value and the fix, and a
+  // stack trace under it would only bury that.
+  const stack = error instanceof Error && !typed ? error.stack : undefined;
   return {
     code: typeof code === 'string' ? code : fallbackCode,
     message: error instanceof Error ? error.message : String(error),
-    ...(error instanceof Error && error.stack ? { detail: error.stack } : {}),
+    ...(stack ? { detail: stack } : {}),
   };
 }
