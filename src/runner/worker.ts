@@ -121,10 +121,25 @@ async function startEngine(
 ): Promise<WorkerEngineInfo> {
   const { initEngine } = await import('../engine/index.js');
   // The CLI checks `--backend` against the engine's names before a run.
-  const info = await initEngine(
-    backend ? { backend: backend as BackendName } : {},
-  );
-  return { backend: info.backend, versions: info.versions };
+  try {
+    const info = await initEngine(
+      backend ? { backend: backend as BackendName } : {},
+    );
+    return { backend: info.backend, versions: info.versions };
+  } catch (error) {
+    // The engine's message names the backend and how to install or avoid
+    // it, so it is reported as a typed failure without a stack trace.
+    throw new EngineUnavailableError(
+      error instanceof Error ? error.message : String(error),
+      { cause: error },
+    );
+  }
+}
+
+/** A TensorFlow.js backend that could not be loaded or initialised. */
+class EngineUnavailableError extends Error {
+  readonly code = 'ENGINE_UNAVAILABLE';
+  readonly reason = 'engine-unavailable';
 }
 
 function describeError(error: unknown): {
@@ -140,9 +155,10 @@ function describeError(error: unknown): {
   };
 }
 
-// An error with a string `reason` (a `DataError`, a `CanonicalJsonError`)
-// is a typed failure whose message names the file or value and the fix.
-// Its stack trace would bury that message, so only other errors keep it.
+// An error with a string `reason` (a `DataError`, a `CanonicalJsonError`,
+// an `EngineUnavailableError`) is a typed failure whose message names the
+// file or value and the fix. Its stack trace would bury that message, so
+// only other errors keep it.
 function isTyped(error: Error): boolean {
   return typeof (error as { reason?: unknown }).reason === 'string';
 }

@@ -90,10 +90,18 @@ export class Store {
     return this.layout.root;
   }
 
-  /** Creates the store folders if they are missing. */
+  /**
+   * Creates the store folders if they are missing. Throws an error naming
+   * the store when a folder cannot be created (a read-only file system, no
+   * permission, a full disk).
+   */
   async init(): Promise<void> {
     for (const folder of STORE_FOLDERS) {
-      await mkdir(this.layout[folder], { recursive: true });
+      try {
+        await mkdir(this.layout[folder], { recursive: true });
+      } catch (error) {
+        throw unwritableStore(this.layout[folder], error);
+      }
     }
   }
 
@@ -291,6 +299,19 @@ export async function readStoredResult(dir: string): Promise<StoredResult> {
   const text = await readFile(join(dir, RESULT_FILE), 'utf8');
   const value = JSON.parse(text) as Partial<StoredResult>;
   return { summary: value.summary ?? {}, metrics: value.metrics ?? {} };
+}
+
+function unwritableStore(folder: string, cause: unknown): Error {
+  const code = (cause as NodeJS.ErrnoException).code ?? 'unknown error';
+  return Object.assign(
+    new Error(
+      `Store folder \`${folder}\` could not be created (${code}): the ` +
+        'store must be a writable folder. Point `--store` at one, or fix ' +
+        'its permissions or free space.',
+      { cause },
+    ),
+    { code: 'STORE_UNWRITABLE' },
+  );
 }
 
 function assertKey(key: string): void {
