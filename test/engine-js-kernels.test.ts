@@ -101,10 +101,15 @@ describe('softmaxCrossEntropyOverItems', () => {
   function referenceLoss(h: tf.Tensor, e: tf.Tensor, targets: tf.Tensor1D): tf.Scalar {
     const logProbabilities = tf.logSoftmax(tf.matMul(h, e, false, true));
     const picked = tf.sum(tf.mul(logProbabilities, tf.oneHot(targets, e.shape[0]!)), 1);
-    return tf.neg(tf.mean(picked));
+    return tf.neg(tf.mean(picked)) as tf.Scalar;
   }
 
-  test.each([1, 3, 7, 100])('chunks of %i rows match the full loss', async (chunkRows) => {
+  // blas: true takes the native path, false the tensor-op path.
+  const CHUNK_CASES = [1, 3, 7, 100].flatMap((chunkRows) =>
+    [true, false].map((blas) => ({ chunkRows, blas })),
+  );
+
+  test.each(CHUNK_CASES)('chunks of $chunkRows rows (blas $blas) match the full loss', async ({ chunkRows, blas }) => {
     const { actual, expected } = await withEngine(() => {
       const hidden = tf.mul(seededTensor([7, 5], 7), 2);
       const table = seededTensor([11, 5], 8);
@@ -119,8 +124,16 @@ describe('softmaxCrossEntropyOverItems', () => {
         actual: [snapshot(oursLoss), snapshot(dhOurs!), snapshot(deOurs!)],
         expected: [snapshot(referenceValue), snapshot(dhReference!), snapshot(deReference!)],
       };
-    });
+    }, { backend: 'cpu', blas });
     for (let i = 0; i < 3; i++) expectClose(actual[i]!, expected[i]!, 1e-5);
+  });
+
+  test('out-of-range targets are rejected', async () => {
+    await withEngine(() => {
+      const targets = tf.tensor1d([0, 4], 'int32');
+      const call = () => softmaxCrossEntropyOverItems(tf.zeros([2, 3]), tf.zeros([4, 3]), targets);
+      expect(call).toThrow(/target 4 is outside/);
+    });
   });
 
   test('non-int32 targets are rejected', async () => {

@@ -30,6 +30,7 @@ import {
 } from './select-backend.js';
 
 export { tf };
+import { setItemSoftmaxBlas } from './ops/softmax-cross-entropy.js';
 export { softmaxCrossEntropyOverItems } from './ops/softmax-cross-entropy.js';
 export { diagnoseEngine } from './diagnose.js';
 
@@ -192,7 +193,8 @@ function registerBlasKernels(backend: 'cpu' | 'wasm', blas: Blas): string[] {
     return ['BatchMatMul'];
   }
   registerCpuBlasKernels(blas);
-  return ['BatchMatMul', '_FusedMatMul'];
+  setItemSoftmaxBlas(blas);
+  return ['BatchMatMul', '_FusedMatMul', 'softmaxCrossEntropyOverItems'];
 }
 
 function describe(
@@ -232,6 +234,7 @@ export function resetEngine(): void {
   unregisterCpuBlasKernels();
   unregisterCpuJsKernels();
   unregisterWasmBlasKernels();
+  setItemSoftmaxBlas(undefined);
   active = undefined;
   lastBlasResult = undefined;
 }

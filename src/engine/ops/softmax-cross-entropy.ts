@@ -6,6 +6,12 @@
  * per chunk for memory that stays bounded by `chunkRows * items`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Blas } from '../blas/load-blas.js';
+import {
+  itemSoftmaxBackward,
+  itemSoftmaxForward,
+  type ItemSoftmaxArrays,
+} from './item-softmax-native.js';
 
 /** Options of `softmaxCrossEntropyOverItems`. */
 export interface ItemSoftmaxOptions {
@@ -17,6 +23,16 @@ export interface ItemSoftmaxOptions {
 }
 
 const DEFAULT_CHUNK_ROWS = 2048;
+
+let nativeBlas: Blas | undefined;
+
+/**
+ * Sets the BLAS library for the native path on the `cpu` backend, or
+ * clears it. `initEngine` calls this; other backends use tensor ops.
+ */
+export function setItemSoftmaxBlas(blas: Blas | undefined): void {
+  nativeBlas = blas;
+}
 
 /**
  * Returns the mean over rows of `-log softmax(hidden · tableᵀ)[target]`.
@@ -34,6 +50,12 @@ export function softmaxCrossEntropyOverItems(
   checkShapes(hidden, table, targets, chunkRows);
   const rows = hidden.shape[0];
   const items = table.shape[0];
+  checkTargets(targets, items);
+  const native = nativeBlas && tf.getBackend() === 'cpu' &&
+    hidden.dtype === 'float32' && table.dtype === 'float32';
+  if (native) {
+    return nativeLoss(nativeBlas!, hidden, table, targets, chunkRows);
+  }
 
   const loss = tf.customGrad((h, e, save) => {
     const hiddenInput = h as tf.Tensor2D;
@@ -63,6 +85,64 @@ export function softmaxCrossEntropyOverItems(
   });
 
   return loss(hidden, table) as tf.Scalar;
+}
+
+function nativeArrays(
+  hidden: tf.Tensor2D,
+  table: tf.Tensor2D,
+  targets: tf.Tensor1D,
+): ItemSoftmaxArrays {
+  const [rows, dim] = hidden.shape;
+  const items = table.shape[0];
+  return {
+    hidden: hidden.dataSync() as Float32Array,
+    table: table.dataSync() as Float32Array,
+    targets: targets.dataSync() as Int32Array,
+    rows, items, dim,
+  };
+}
+
+function nativeLoss(
+  blas: Blas,
+  hidden: tf.Tensor2D,
+  table: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  chunkRows: number,
+): tf.Scalar {
+  const loss = tf.customGrad((h, e, save) => {
+    const arrays = nativeArrays(h as tf.Tensor2D, e as tf.Tensor2D, targets);
+    const forward = itemSoftmaxForward(blas, arrays, chunkRows);
+    const value = tf.scalar(forward.lossSum / Math.max(arrays.rows, 1));
+    (save as (tensors: tf.Tensor[]) => void)([h as tf.Tensor, e as tf.Tensor]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      // The arrays stay valid: the saved tensors keep their storage alive.
+      void saved;
+      const scale = dy.dataSync()[0]! / Math.max(arrays.rows, 1);
+      const grads = itemSoftmaxBackward(
+        blas, arrays, forward.logSumExp, scale, chunkRows,
+      );
+      return [
+        tf.tensor2d(grads.hiddenGrad, [arrays.rows, arrays.dim]),
+        tf.tensor2d(grads.tableGrad, [arrays.items, arrays.dim]),
+      ];
+    };
+    return { value, gradFunc };
+  });
+
+  return loss(hidden, table) as tf.Scalar;
+}
+
+// An out-of-range target would read past a row on the native path and
+// gather nothing on the tensor path, so both reject it up front.
+function checkTargets(targets: tf.Tensor1D, items: number): void {
+  for (const target of targets.dataSync()) {
+    if (target < 0 || target >= items) {
+      throw new Error(
+        `softmaxCrossEntropyOverItems target ${target} is outside the ` +
+          `table's ${items} rows; targets must index rows of \`table\``,
+      );
+    }
+  }
 }
 
 function checkShapes(
