@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../src/events/events.js';
+import { LOG_LINES_KEPT } from '../src/ui/log-lines.js';
 import {
-  LOG_LINES_KEPT,
-  countByStatus,
-  countSettledNodes,
   createInitialRunState,
   reduceRunState,
   type RunState,
 } from '../src/ui/state.js';
+import { countByStatus, countSettledNodes } from '../src/ui/state-queries.js';
 import {
   FIXTURE_NODES,
   RUN_START_MS,

@@ -17,9 +17,14 @@ import {
   applyValidationMetric,
   type NodeProgressState,
 } from './progress-tracking.js';
+import {
+  appendMetricLine,
+  keepNewest,
+  splitLogEvent,
+  type LogLine,
+} from './log-lines.js';
 
-/** Number of log lines kept per node; the footer shows the newest ones. */
-export const LOG_LINES_KEPT = 20;
+export type { LogLine } from './log-lines.js';
 
 /**
  * Status of one node on screen. `skipped` is a node that never started
@@ -34,15 +39,6 @@ export type NodeStatus =
   | 'failed'
   | 'cancelled'
   | 'skipped';
-
-/** One log line of a node or of the run. */
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  timeMs: number;
-  /** Epoch of a line built from `metric` events, which share one line. */
-  metricEpoch?: number;
-}
 
 /** One node of the run as the UI shows it. */
 export interface NodeState {
@@ -239,13 +235,7 @@ function updateNode(
 }
 
 function appendLog(state: RunState, event: EventOf<'log'>): RunState {
-  const timeMs = Date.parse(event.time);
-  // A multi-line message (a stack trace) becomes one log line per line, so
-  // the footer can show the newest lines of it.
-  const lines: LogLine[] = event.message
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '')
-    .map((message) => ({ level: event.level, message, timeMs }));
+  const lines = splitLogEvent(event);
 
   if (event.nodeId === undefined || state.nodes[event.nodeId] === undefined) {
     return { ...state, runLogs: keepNewest([...state.runLogs, ...lines]) };
@@ -255,46 +245,6 @@ function appendLog(state: RunState, event: EventOf<'log'>): RunState {
     ...node,
     logs: keepNewest([...node.logs, ...lines]),
   }));
-}
-
-/**
- * Appends a metric as a log line: `epoch 3: train.loss 5.1234`. Metrics of
- * the same epoch that arrive one after another join the same line.
- */
-function appendMetricLine(
-  logs: LogLine[],
-  event: EventOf<'metric'>,
-): LogLine[] {
-  const item = `${event.name} ${formatMetricValue(event.value)}`;
-  const last = logs.at(-1);
-  if (event.epoch !== undefined && last?.metricEpoch === event.epoch) {
-    return [
-      ...logs.slice(0, -1),
-      { ...last, message: `${last.message} · ${item}` },
-    ];
-  }
-
-  return [
-    ...logs,
-    {
-      level: 'info',
-      message:
-        event.epoch === undefined ? item : `epoch ${event.epoch}: ${item}`,
-      timeMs: Date.parse(event.time),
-      metricEpoch: event.epoch,
-    },
-  ];
-}
-
-/** Formats a metric with four decimals; counts (integers) stay whole. */
-function formatMetricValue(value: number): string {
-  return Number.isInteger(value) && value !== 0
-    ? String(value)
-    : value.toFixed(4);
-}
-
-function keepNewest(lines: LogLine[]): LogLine[] {
-  return lines.length > LOG_LINES_KEPT ? lines.slice(-LOG_LINES_KEPT) : lines;
 }
 
 function stopRun(state: RunState, event: EventOf<'run-stopping'>): RunState {
@@ -355,39 +305,4 @@ function settleNode(node: NodeState, endedAtMs: number): NodeState {
     case 'skipped':
       return node;
   }
-}
-
-/** Statuses after which a node will not change again in this run. */
-export const SETTLED_STATUSES: ReadonlySet<NodeStatus> = new Set([
-  'cached',
-  'done',
-  'failed',
-  'cancelled',
-  'skipped',
-]);
-
-/** Counts the nodes that have settled, for the header's `n/total`. */
-export function countSettledNodes(state: RunState): number {
-  return state.order.filter((id) =>
-    SETTLED_STATUSES.has(state.nodes[id].status),
-  ).length;
-}
-
-/** Counts nodes per status. */
-export function countByStatus(state: RunState): Record<NodeStatus, number> {
-  const counts: Record<NodeStatus, number> = {
-    waiting: 0,
-    queued: 0,
-    cached: 0,
-    running: 0,
-    done: 0,
-    failed: 0,
-    cancelled: 0,
-    skipped: 0,
-  };
-  for (const id of state.order) {
-    counts[state.nodes[id].status] += 1;
-  }
-
-  return counts;
 }

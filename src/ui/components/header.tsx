@@ -5,7 +5,8 @@
 import { Box, Text } from 'ink';
 import { renderBar } from '../bar.js';
 import { formatDuration } from '../format.js';
-import { countSettledNodes, type RunState } from '../state.js';
+import type { RunState } from '../state.js';
+import { countSettledNodes } from '../state-queries.js';
 import { Tone } from './tone.js';
 
 /** Maximum width of the header's overall progress bar. */
