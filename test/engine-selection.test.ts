@@ -88,7 +88,20 @@ describe('BLAS fallback', () => {
     const expected = await withStockKernels(run);
     const info = await initEngine({ backend: 'wasm' });
     expect(info.backend).toBe('wasm');
-    expect(info.kernels).toEqual(['BatchMatMul']);
+    expect(info.kernels).toEqual(['UnsortedSegmentSum', 'BatchMatMul']);
+    expectClose(run(), expected);
+  });
+
+  test('wasm backend gets the gather gradient', async () => {
+    const run = () => {
+      const table = seededTensor([6, 3], 5);
+      const indices = tf.tensor1d([2, 0, 2, 5], 'int32');
+      const weight = seededTensor([4, 3], 6);
+      const f = (t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, indices), weight));
+      return snapshot(tf.grad(f)(table));
+    };
+    const expected = await withStockKernels(run);
+    await initEngine({ backend: 'wasm', blas: false });
     expectClose(run(), expected);
   });
 });

@@ -20,6 +20,7 @@ import {
   unregisterCpuJsKernels,
 } from './kernels/register-cpu-js.js';
 import {
+  registerWasmJsKernels,
   registerWasmBlasKernels,
   unregisterWasmBlasKernels,
 } from './kernels/register-wasm.js';
@@ -144,6 +145,9 @@ async function initCpuFamily(
   if (backend === 'cpu') {
     registerCpuJsKernels();
     kernels.push(...CPU_JS_KERNELS);
+  } else {
+    registerWasmJsKernels();
+    kernels.push('UnsortedSegmentSum');
   }
 
   lastBlasResult = await loadBlas(blasOptions(options));

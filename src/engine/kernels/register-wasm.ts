@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Blas } from '../blas/load-blas.js';
 import { batchMatMul, matMulProblem, planMatMul } from './batch-matmul.js';
+import { unsortedSegmentSum } from './segment-sum.js';
 
 let stockBatchMatMul: tf.KernelConfig | undefined;
 
@@ -41,6 +42,41 @@ function wasmBatchMatMul(blas: Blas): tf.KernelFunc {
     heapView(backend, out).set(product.values);
     return out;
   };
+}
+
+// tfjs-backend-wasm 4.22 has no UnsortedSegmentSum, which the gradient of
+// tf.gather (every embedding lookup) needs; this one runs in JS on views.
+const wasmSegmentSum: tf.KernelFunc = (args) => {
+  const backend = args.backend as BackendWasm;
+  const { x, segmentIds } = args.inputs as {
+    x: tf.TensorInfo;
+    segmentIds: tf.TensorInfo;
+  };
+  const { numSegments } = args.attrs as { numSegments: number };
+  if (x.dtype !== 'float32' || segmentIds.shape[0] !== x.shape[0]) {
+    throw new Error(
+      `UnsortedSegmentSum on wasm supports float32 data with one id per ` +
+        `row, received ${x.dtype} [${x.shape}] and ids [${segmentIds.shape}]`,
+    );
+  }
+  const width = x.shape.slice(1).reduce((product, d) => product * d, 1);
+  const outShape = [numSegments, ...x.shape.slice(1)];
+  const out = backend.makeOutput(outShape, 'float32');
+  const ids = backend.readSync(segmentIds.dataId) as Int32Array;
+  const sums = unsortedSegmentSum(heapView(backend, x), ids, width,
+    numSegments);
+  heapView(backend, out).set(sums);
+  return out;
+};
+
+/** Registers the missing UnsortedSegmentSum on the `wasm` backend. */
+export function registerWasmJsKernels(): void {
+  if (tf.getKernel('UnsortedSegmentSum', 'wasm')) return;
+  tf.registerKernel({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'wasm',
+    kernelFunc: wasmSegmentSum,
+  });
 }
 
 /** Registers the BLAS BatchMatMul on the `wasm` backend. */
