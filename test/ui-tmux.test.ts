@@ -1,7 +1,7 @@
 /**
  * Drives the real `distillery run` in a real terminal (tmux): the live UI
  * must draw the final summary, and `q` must stop a training run cleanly.
- * Each test starts its own tmux server on a private socket.
+ * Each run starts its own tmux server on a socket in the test's folder.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -41,11 +41,17 @@ function terminalEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** One tmux server and its single pane, running one shell command. */
+/**
+ * One tmux server and its single pane, running one shell command. The
+ * server's socket is a file in `socketDir`, so removing that folder
+ * removes every trace of the server.
+ */
 class TmuxPane {
-  private readonly socket = `distillery-ui-test-${process.pid}-${Date.now()}`;
+  private static created = 0;
+  private readonly socket: string;
 
-  constructor(command: string) {
+  constructor(command: string, socketDir: string) {
+    this.socket = path.join(socketDir, `tmux-${TmuxPane.created++}.sock`);
     this.tmux(
       'new-session',
       '-d',
@@ -90,11 +96,11 @@ class TmuxPane {
 
   /** Stops the tmux server and everything in it. */
   kill(): void {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    spawnSync('tmux', ['-S', this.socket, 'kill-server']);
   }
 
   private tmux(...args: string[]): string {
-    const result = spawnSync('tmux', ['-L', this.socket, ...args], {
+    const result = spawnSync('tmux', ['-S', this.socket, ...args], {
       encoding: 'utf8',
       env: terminalEnv(),
     });
@@ -183,6 +189,7 @@ async function scratchWith(pipeline: string): Promise<string> {
 function startRun(dir: string): TmuxPane {
   const pane = new TmuxPane(
     runCommand(path.join(dir, 'pipeline.yaml'), path.join(dir, 'store')),
+    dir,
   );
   panes.push(pane);
   return pane;
