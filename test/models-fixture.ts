@@ -18,7 +18,10 @@ export function tinyDataset(users = 40, numItems = 50, seed = 7): Dataset {
     let item = 1 + prng.nextInt(numItems);
     const history = [item];
     while (history.length < length) {
-      item = prng.nextInt(10) === 0 ? 1 + prng.nextInt(numItems) : (item % numItems) + 1;
+      item =
+        prng.nextInt(10) === 0
+          ? 1 + prng.nextInt(numItems)
+          : (item % numItems) + 1;
       if (!history.includes(item)) history.push(item);
     }
     sequences.push(history);
@@ -53,7 +56,9 @@ export function tinyDataset(users = 40, numItems = 50, seed = 7): Dataset {
 }
 
 /** A student config for tests. */
-export function tinyStudentConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
+export function tinyStudentConfig(
+  overrides: Partial<ModelConfig> = {},
+): ModelConfig {
   return {
     role: 'student',
     numItems: 50,

@@ -36,10 +36,16 @@ function histories(): number[][] {
 
 describe('item text', () => {
   it('title inputs average the title tokens', () => {
-    const inputs = itemTextInputs(textDataset(), { titles: true, genres: true, titleTokens: 4 });
+    const inputs = itemTextInputs(textDataset(), {
+      titles: true,
+      genres: true,
+      titleTokens: 4,
+    });
     // "Space Story 0" has 3 words, so each gets a third.
     const weights = inputs.constants.get(TEXT.titleWeights) as Float32Array;
-    expect(Array.from(weights.subarray(4, 8))).toEqual([1 / 3, 1 / 3, 1 / 3, 0].map(Math.fround));
+    expect(Array.from(weights.subarray(4, 8))).toEqual(
+      [1 / 3, 1 / 3, 1 / 3, 0].map(Math.fround),
+    );
     expect(inputs.config.genres).toBe(2);
     expect(inputs.config.titleTokens).toBe(4);
     expect(inputs.config.vocabularySize).toBeGreaterThan(50);
@@ -47,7 +53,11 @@ describe('item text', () => {
 
   it('adding text keeps the scores', async () => {
     const model = SequentialModel.create(tinyStudentConfig(), 1);
-    const inputs = itemTextInputs(textDataset(), { titles: true, genres: true, titleTokens: 4 });
+    const inputs = itemTextInputs(textDataset(), {
+      titles: true,
+      genres: true,
+      titleTokens: 4,
+    });
     const withText = await addItemText(model, inputs);
     const expected = model.scoreAll(histories());
     const actual = withText.scoreAll(histories());
@@ -59,7 +69,11 @@ describe('item text', () => {
 
   it('text tables train and survive saving', async () => {
     const model = SequentialModel.create(tinyStudentConfig(), 2);
-    const inputs = itemTextInputs(textDataset(), { titles: true, genres: true, titleTokens: 4 });
+    const inputs = itemTextInputs(textDataset(), {
+      titles: true,
+      genres: true,
+      titleTokens: 4,
+    });
     const withText = await addItemText(model, inputs);
     await train(
       withText,

@@ -48,7 +48,10 @@ function artifact(kind: string, dir: string): ArtifactRef {
 }
 
 // Fills defaults the way the spec validator does, then applies `params`.
-function withDefaults(type: NodeType, params: Record<string, unknown>): Record<string, unknown> {
+function withDefaults(
+  type: NodeType,
+  params: Record<string, unknown>,
+): Record<string, unknown> {
   const resolved: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(type.params)) {
     resolved[name] = (spec as ParamSpec).default;
@@ -95,14 +98,25 @@ const tiny = {
 
 describe('training nodes', () => {
   it('run the double distillation chain', async () => {
-    const student = await runNode(pretrainStudentNodeType, 'student', tiny, { dataset });
+    const student = await runNode(pretrainStudentNodeType, 'student', tiny, {
+      dataset,
+    });
     expect(student.result.metrics?.epochsRun).toBe(2);
     expect(student.result.metrics?.['valid.ndcg@10']).toBeGreaterThan(0);
     expect((student.result.summary?.history as unknown[]).length).toBe(2);
-    const progress = student.events.filter((e) => e.kind === 'progress' && e.step);
+    const progress = student.events.filter(
+      (e) => e.kind === 'progress' && e.step,
+    );
     expect(progress.length).toBeGreaterThan(0);
-    expect(progress[0]).toMatchObject({ epoch: 1, epochs: 2, step: 1, steps: 3 });
-    const metricNames = student.events.filter((e) => e.kind === 'metric').map((e) => e.name);
+    expect(progress[0]).toMatchObject({
+      epoch: 1,
+      epochs: 2,
+      step: 1,
+      steps: 3,
+    });
+    const metricNames = student.events
+      .filter((e) => e.kind === 'metric')
+      .map((e) => e.name);
     expect(metricNames).toContain('valid.ndcg@10');
 
     const grown = await runNode(
@@ -126,14 +140,22 @@ describe('training nodes', () => {
     const refined = await runNode(
       refineTeacherNodeType,
       'refined',
-      { ...tiny, freezeEpochs: 1, klSchedule: 'cosine', text: 'titles', titleTokens: 4 },
+      {
+        ...tiny,
+        freezeEpochs: 1,
+        klSchedule: 'cosine',
+        text: 'titles',
+        titleTokens: 4,
+      },
       { dataset, student: student.model, teacher: teacher.model },
     );
     expect(refined.result.metrics?.epochsRun).toBe(2);
     const refinedModel = await loadRecommender(refined.model.dir);
     expect(refinedModel.description).toMatch(/^teacher/);
     refinedModel.dispose();
-    const refinedJson = JSON.parse(await readFile(join(refined.model.dir, 'model.json'), 'utf8'));
+    const refinedJson = JSON.parse(
+      await readFile(join(refined.model.dir, 'model.json'), 'utf8'),
+    );
     expect(refinedJson.modelTopology.text.titleTokens).toBe(4);
 
     const distilled = await runNode(
@@ -147,7 +169,9 @@ describe('training nodes', () => {
       { dataset, student: student.model, teacher: refined.model },
     );
     expect(distilled.result.metrics?.epochsRun).toBe(2);
-    const json = JSON.parse(await readFile(join(distilled.model.dir, 'model.json'), 'utf8'));
+    const json = JSON.parse(
+      await readFile(join(distilled.model.dir, 'model.json'), 'utf8'),
+    );
     expect(json.modelTopology.role).toBe('distilled');
     expect(json.modelTopology.hiddenSize).toBe(8);
   });

@@ -12,14 +12,18 @@ beforeAll(async () => {
 function random(shape: number[], seed: number): tf.Tensor {
   const prng = new Prng(seed);
   const size = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: size }, () => prng.nextFloat() - 0.5), shape);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => prng.nextFloat() - 0.5),
+    shape,
+  );
 }
 
 function expectClose(a: tf.Tensor, b: tf.Tensor): void {
   expect(a.shape).toEqual(b.shape);
   const x = a.dataSync();
   const y = b.dataSync();
-  for (let i = 0; i < x.length; i++) expect(Math.abs(x[i] - y[i])).toBeLessThan(1e-5);
+  for (let i = 0; i < x.length; i++)
+    expect(Math.abs(x[i] - y[i])).toBeLessThan(1e-5);
 }
 
 describe('model ops', () => {
@@ -31,7 +35,8 @@ describe('model ops', () => {
       const x = random([3, 4, 5], 1);
       const row = random([4, 5], 2);
       const weights = random([3, 4, 5], 3);
-      const loss = (f: typeof op) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), weights));
+      const loss = (f: typeof op) => (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(f(a, b), weights));
       const ours = tf.valueAndGrads(loss(op))([x, row]);
       const theirs = tf.valueAndGrads(loss(stock))([x, row]);
       expectClose(ours.value, theirs.value);

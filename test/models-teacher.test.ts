@@ -40,7 +40,10 @@ function histories(): number[][] {
   return tinyDataset().sequences.map((s) => s.slice(0, -2));
 }
 
-function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): { diff: number; scale: number } {
+function maxAbsDifference(
+  a: tf.Tensor,
+  b: tf.Tensor,
+): { diff: number; scale: number } {
   const x = a.dataSync();
   const y = b.dataSync();
   let diff = 0;
@@ -91,7 +94,10 @@ describe('initTeacher', () => {
 
   it('untrained random teacher scores differently', async () => {
     const student = randomStudent();
-    const teacher = await initTeacher(student, { ...baseOptions, init: 'random' });
+    const teacher = await initTeacher(student, {
+      ...baseOptions,
+      init: 'random',
+    });
     const expected = student.scoreAll(histories());
     const actual = teacher.scoreAll(histories());
     const { diff, scale } = maxAbsDifference(expected, actual);
@@ -103,10 +109,17 @@ describe('initTeacher', () => {
 
   it('embedding-head teacher copies the item tables', async () => {
     const student = randomStudent();
-    const teacher = await initTeacher(student, { ...baseOptions, init: 'embedding-head' });
+    const teacher = await initTeacher(student, {
+      ...baseOptions,
+      init: 'embedding-head',
+    });
     const studentTable = student.weight(WEIGHT.itemEmbedding).dataSync();
-    expect(teacher.weight(WEIGHT.itemEmbedding).dataSync()).toEqual(studentTable);
-    expect(teacher.weight(WEIGHT.outputItemEmbedding).dataSync()).toEqual(studentTable);
+    expect(teacher.weight(WEIGHT.itemEmbedding).dataSync()).toEqual(
+      studentTable,
+    );
+    expect(teacher.weight(WEIGHT.outputItemEmbedding).dataSync()).toEqual(
+      studentTable,
+    );
     expect(teacher.weight(WEIGHT.inputProjection).shape).toEqual([8, 16]);
     expect(teacher.weight(WEIGHT.headKernel).shape).toEqual([16, 8]);
     student.dispose();
@@ -120,7 +133,9 @@ describe('initTeacher', () => {
     [{ activation: 'gelu' as const }, /`activation` must match/],
   ])('function-preserving rejects %o', async (change, message) => {
     const student = randomStudent();
-    await expect(initTeacher(student, { ...baseOptions, ...change })).rejects.toThrow(message);
+    await expect(
+      initTeacher(student, { ...baseOptions, ...change }),
+    ).rejects.toThrow(message);
     student.dispose();
   });
 });

@@ -22,7 +22,9 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(folders.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(
+    folders.splice(0).map((dir) => rm(dir, { recursive: true, force: true })),
+  );
 });
 
 async function workDir(): Promise<string> {
@@ -44,10 +46,15 @@ const options: TrainOptions = {
 const softmax: Objective = { loss: 'softmax', lossWeight: 1, chunkSize: 64 };
 const config: ModelConfig = tinyStudentConfig();
 
-async function weightBytes(model: SequentialModel): Promise<Map<string, Buffer>> {
+async function weightBytes(
+  model: SequentialModel,
+): Promise<Map<string, Buffer>> {
   const bytes = new Map<string, Buffer>();
   for (const [name, values] of await readWeights(model)) {
-    bytes.set(name, Buffer.from(values.buffer, values.byteOffset, values.byteLength));
+    bytes.set(
+      name,
+      Buffer.from(values.buffer, values.byteOffset, values.byteLength),
+    );
   }
   return bytes;
 }
@@ -69,7 +76,8 @@ describe('train', () => {
     const controller = new AbortController();
     const first = SequentialModel.create(config, 1);
     const stopAfterEpochOne = (event: NodeEmittedEvent) => {
-      if (event.kind === 'metric' && event.epoch === 1) controller.abort(new Error('killed'));
+      if (event.kind === 'metric' && event.epoch === 1)
+        controller.abort(new Error('killed'));
     };
     await expect(
       train(first, split, softmax, options, {
@@ -92,8 +100,13 @@ describe('train', () => {
     expect(result.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
     // Epochs 2 and 3 ran after the resume; equal losses and validation
     // scores show they trained exactly as the uninterrupted run did.
-    const scores = (h: { loss: number; validNdcg10: number }) => [h.loss, h.validNdcg10];
-    expect(result.history.map(scores)).toEqual(uninterrupted.history.map(scores));
+    const scores = (h: { loss: number; validNdcg10: number }) => [
+      h.loss,
+      h.validNdcg10,
+    ];
+    expect(result.history.map(scores)).toEqual(
+      uninterrupted.history.map(scores),
+    );
     expect(logs).toContain('Resuming from the checkpoint after epoch 1.');
     const actual = await weightBytes(resumed);
     expect([...actual.keys()]).toEqual([...expected.keys()]);
@@ -127,20 +140,23 @@ describe('train', () => {
     model.dispose();
   });
 
-  it.each(['softmax', 'bce'] as const)('%s loss learns the tiny dataset', async (loss) => {
-    const split = trainingSplit(tinyDataset());
-    const model = SequentialModel.create(config, 4);
-    const untrained = validate(model, split.validation);
-    const result = await train(
-      model,
-      split,
-      { loss, lossWeight: 1, chunkSize: 32 },
-      { ...options, epochs: 8, learningRate: 0.02 },
-    );
-    expect(result.history[7].loss).toBeLessThan(result.history[0].loss);
-    expect(result.bestValidNdcg10).toBeGreaterThan(untrained.ndcg10 + 0.1);
-    model.dispose();
-  });
+  it.each(['softmax', 'bce'] as const)(
+    '%s loss learns the tiny dataset',
+    async (loss) => {
+      const split = trainingSplit(tinyDataset());
+      const model = SequentialModel.create(config, 4);
+      const untrained = validate(model, split.validation);
+      const result = await train(
+        model,
+        split,
+        { loss, lossWeight: 1, chunkSize: 32 },
+        { ...options, epochs: 8, learningRate: 0.02 },
+      );
+      expect(result.history[7].loss).toBeLessThan(result.history[0].loss);
+      expect(result.bestValidNdcg10).toBeGreaterThan(untrained.ndcg10 + 0.1);
+      model.dispose();
+    },
+  );
 
   it('model keeps the best epoch weights', async () => {
     const split = trainingSplit(tinyDataset());
@@ -186,7 +202,9 @@ describe('train failures', () => {
     tf.tidy(() => weight.assign(tf.fill(weight.shape, Number.NaN)));
     await expect(
       train(model, trainingSplit(tinyDataset()), softmax, options),
-    ).rejects.toThrow(/Training loss became NaN in epoch 1, step 1: lower `learningRate`/);
+    ).rejects.toThrow(
+      /Training loss became NaN in epoch 1, step 1: lower `learningRate`/,
+    );
     model.dispose();
   });
 });

@@ -7,15 +7,15 @@ import { tf } from '../engine/index.js';
 
 /** Hyperparameters of `Adam`. */
 export interface AdamOptions {
-  /** Exponential decay of the first moment. Default 0.9. */
+  /** Exponential decay of the first moment, for example 0.9. */
   beta1: number;
-  /** Exponential decay of the second moment. Default 0.98, as in SASRec. */
+  /** Exponential decay of the second moment, for example 0.98. */
   beta2: number;
-  /** Added to the root of the second moment. Default 1e-8. */
+  /** Added to the root of the second moment, for example 1e-8. */
   epsilon: number;
   /**
    * Decoupled weight decay per step, multiplied by the learning rate
-   * (AdamW). Default 0.
+   * (AdamW); 0 turns it off.
    */
   weightDecay: number;
 }
@@ -61,17 +61,23 @@ export class Adam {
     for (const [name, grad] of Object.entries(grads)) {
       const variable = variables.get(name);
       if (!variable) {
-        throw new Error(`Internal error: gradient for unknown weight \`${name}\`.`);
+        throw new Error(
+          `Internal error: gradient for unknown weight \`${name}\`.`,
+        );
       }
       const slot = this.slot(name, variable);
       slot.step += 1;
       const lr = learningRates(name);
       const m = tf.add(tf.mul(slot.m, beta1), tf.mul(grad, 1 - beta1));
-      const v = tf.add(tf.mul(slot.v, beta2), tf.mul(tf.square(grad), 1 - beta2));
+      const v = tf.add(
+        tf.mul(slot.v, beta2),
+        tf.mul(tf.square(grad), 1 - beta2),
+      );
       const mHat = tf.div(m, 1 - beta1 ** slot.step);
       const vHat = tf.div(v, 1 - beta2 ** slot.step);
       let update = tf.div(mHat, tf.add(tf.sqrt(vHat), epsilon));
-      if (weightDecay > 0) update = tf.add(update, tf.mul(variable, weightDecay));
+      if (weightDecay > 0)
+        update = tf.add(update, tf.mul(variable, weightDecay));
       slot.m.assign(m);
       slot.v.assign(v);
       variable.assign(tf.sub(variable, tf.mul(update, lr)));

@@ -34,9 +34,10 @@ export async function saveModel(
   model: SequentialModel,
   history: EpochRecord[],
 ): Promise<void> {
-  const named = [...model.variables.entries(), ...model.constants.entries()].map(
-    ([name, tensor]) => ({ name, tensor: tensor as tf.Tensor }),
-  );
+  const named = [
+    ...model.variables.entries(),
+    ...model.constants.entries(),
+  ].map(([name, tensor]) => ({ name, tensor: tensor as tf.Tensor }));
   const { data, specs } = await tf.io.encodeWeights(named);
   const modelJson: ModelJson = {
     format: MODEL_FORMAT,
@@ -45,7 +46,9 @@ export async function saveModel(
     modelTopology: model.config,
     weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
   };
-  const bytes = Array.isArray(data) ? Buffer.concat(data.map((d) => Buffer.from(d))) : Buffer.from(data);
+  const bytes = Array.isArray(data)
+    ? Buffer.concat(data.map((d) => Buffer.from(d)))
+    : Buffer.from(data);
   await writeFile(join(dir, 'weights.bin'), bytes);
   await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson, null, 2));
   await writeFile(
@@ -80,7 +83,9 @@ export async function readModelJson(dir: string): Promise<ModelJson> {
   }
   const problems = configProblems(json.modelTopology);
   if (problems.length > 0) {
-    throw new Error(`\`${path}\` has an invalid model config: ${problems.join(' ')}`);
+    throw new Error(
+      `\`${path}\` has an invalid model config: ${problems.join(' ')}`,
+    );
   }
   return json;
 }
@@ -95,11 +100,17 @@ export async function loadModel(dir: string): Promise<SequentialModel> {
     );
     const bytes = Buffer.concat(buffers);
     // decodeWeights needs an ArrayBuffer of exactly the file's bytes.
-    const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const data = bytes.buffer.slice(
+      bytes.byteOffset,
+      bytes.byteOffset + bytes.byteLength,
+    );
     const tensors = tf.io.decodeWeights(data, group.weights);
     for (const [name, tensor] of Object.entries(tensors)) {
       const data = tensor.dataSync();
-      values.set(name, data instanceof Float32Array ? data : Float32Array.from(data));
+      values.set(
+        name,
+        data instanceof Float32Array ? data : Float32Array.from(data),
+      );
       tensor.dispose();
     }
   }

@@ -69,7 +69,10 @@ export function selfAttention(
   const split = (t: tf.Tensor) =>
     heads === 1
       ? tf.reshape(t, [batch, 1, seqLen, d])
-      : tf.transpose(tf.reshape(t, [batch, seqLen, heads, headSize]), [0, 2, 1, 3]);
+      : tf.transpose(
+          tf.reshape(t, [batch, seqLen, heads, headSize]),
+          [0, 2, 1, 3],
+        );
 
   // Each is [batch, heads, seqLen, headSize].
   const q = split(dense(x, weights.queryKernel, weights.queryBias));

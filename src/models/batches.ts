@@ -10,7 +10,7 @@ export interface TrainingBatch {
   size: number;
   /** Input items `[size, maxLength]`, left-padded with 0. */
   inputs: Int32Array;
-  /** Indices into the flattened `[size * maxLength]` grid of scored positions. */
+  /** Indices of scored positions in the flattened `[size * maxLength]`. */
   positions: Int32Array;
   /** Next item at each scored position, aligned with `positions`. */
   targets: Int32Array;
@@ -88,6 +88,9 @@ export function sampleNegatives(
 }
 
 /** Returns the batch row of every scored position. */
-export function positionOwners(batch: TrainingBatch, maxLength: number): Int32Array {
+export function positionOwners(
+  batch: TrainingBatch,
+  maxLength: number,
+): Int32Array {
   return batch.positions.map((p) => Math.floor(p / maxLength));
 }

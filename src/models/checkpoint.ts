@@ -39,7 +39,9 @@ export async function saveCheckpoint<M>(
   const bodies: Uint8Array[] = [];
   for (const [name, values] of checkpoint.tensors) {
     entries.push({ name, length: values.length });
-    bodies.push(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    bodies.push(
+      new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    );
   }
   const header = Buffer.from(
     JSON.stringify({ meta: checkpoint.meta, tensors: entries }),
@@ -77,7 +79,15 @@ export async function loadCheckpoint<M>(
   const header = JSON.parse(
     bytes.toString('utf8', headerStart, headerStart + headerLength),
   ) as Header<M>;
-  return { meta: header.meta, tensors: readTensors(bytes, headerStart + headerLength, header.tensors, path) };
+  return {
+    meta: header.meta,
+    tensors: readTensors(
+      bytes,
+      headerStart + headerLength,
+      header.tensors,
+      path,
+    ),
+  };
 }
 
 function readTensors(
@@ -99,7 +109,9 @@ function readTensors(
     // Copy into a fresh, aligned buffer: Buffer slices may start at an
     // offset that is not a multiple of 4.
     const values = new Float32Array(entry.length);
-    new Uint8Array(values.buffer).set(bytes.subarray(offset, offset + byteLength));
+    new Uint8Array(values.buffer).set(
+      bytes.subarray(offset, offset + byteLength),
+    );
     tensors.set(entry.name, values);
     offset += byteLength;
   }

@@ -10,9 +10,10 @@ export type ModelRole = 'student' | 'teacher' | 'distilled';
 
 /**
  * Scoring head: the mapping from the last hidden state to item scores.
- * `tied`: dot product with the input item embeddings (SASRec). `embedding`: a dense projection from
- * the hidden size into the item-embedding space, then a dot product with a
- * separate output item table (the teacher's embedding head).
+ * `tied`: dot product with the input item embeddings (SASRec).
+ * `embedding`: a dense projection from the hidden size into the
+ * item-embedding space, then a dot product with a separate output item
+ * table (the teacher's embedding head).
  */
 export type HeadType = 'tied' | 'embedding';
 
@@ -61,7 +62,7 @@ export function ffnSize(config: ModelConfig): number {
   return Math.round(config.ffnMultiplier * config.hiddenSize);
 }
 
-/** Whether item embeddings pass through a projection to the hidden size. */
+/** Returns whether item embeddings are projected to the hidden size. */
 export function hasInputProjection(config: ModelConfig): boolean {
   return config.embeddingSize !== config.hiddenSize;
 }

@@ -12,11 +12,18 @@ import { tf } from '../engine/index.js';
  * Returns `table[indices]`: `[n, width]` from a `[rows, width]` table and
  * `[n]` int32 indices. Gradients flow to `table` only.
  */
-export function gatherRows(table: tf.Tensor2D, indices: tf.Tensor1D): tf.Tensor2D {
+export function gatherRows(
+  table: tf.Tensor2D,
+  indices: tf.Tensor1D,
+): tf.Tensor2D {
   const op = tf.customGrad(
     // customGrad passes the inputs, then the save function, as one list.
     (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-      const [x, ids, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+      const [x, ids, save] = args as [
+        tf.Tensor2D,
+        tf.Tensor1D,
+        tf.GradSaveFunc,
+      ];
       // The indices may be an intermediate that the forward pass frees, so
       // they are saved for the backward pass.
       save([ids]);

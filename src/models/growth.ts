@@ -126,7 +126,10 @@ function growHead(
   const kernel = required(values, WEIGHT.headKernel);
   out.set(WEIGHT.headKernel, repeat(kernel, d, e, k, 1, 1 / k));
   out.set(WEIGHT.headBias, required(values, WEIGHT.headBias));
-  out.set(WEIGHT.outputItemEmbedding, required(values, WEIGHT.outputItemEmbedding));
+  out.set(
+    WEIGHT.outputItemEmbedding,
+    required(values, WEIGHT.outputItemEmbedding),
+  );
 }
 
 function growBlock(
@@ -139,7 +142,12 @@ function growBlock(
   const k = teacher.hiddenSize / student.hiddenSize;
   const d = student.hiddenSize;
   const n = blockWeightNames(i);
-  for (const name of [n.attentionGamma, n.attentionBeta, n.ffnGamma, n.ffnBeta]) {
+  for (const name of [
+    n.attentionGamma,
+    n.attentionBeta,
+    n.ffnGamma,
+    n.ffnBeta,
+  ]) {
     out.set(name, repeatVector(get(name), k));
   }
   for (const kind of ['query', 'key', 'value', 'output'] as const) {
@@ -180,14 +188,21 @@ function growFfn(
   const studentOuter = get(n.outerKernel);
   for (let j = 0; j < innerS; j++) {
     for (let copy = 0; copy < k; copy++) {
-      outer.set(studentOuter.subarray(j * d, (j + 1) * d), j * d * k + copy * d);
+      outer.set(
+        studentOuter.subarray(j * d, (j + 1) * d),
+        j * d * k + copy * d,
+      );
     }
   }
   out.set(n.outerKernel, outer);
   out.set(n.outerBias, repeatVector(get(n.outerBias), k));
 }
 
-function silenceBlock(i: number, teacher: ModelConfig, out: Map<string, Float32Array>): void {
+function silenceBlock(
+  i: number,
+  teacher: ModelConfig,
+  out: Map<string, Float32Array>,
+): void {
   const n = blockWeightNames(i);
   const d = teacher.hiddenSize;
   out.set(n.outputKernel, new Float32Array(d * d));
@@ -214,7 +229,8 @@ export function repeat(
     for (let r = 0; r < rows; r++) {
       for (let cc = 0; cc < colCopies; cc++) {
         for (let c = 0; c < cols; c++) {
-          out[(rc * rows + r) * width + cc * cols + c] = values[r * cols + c] * scale;
+          out[(rc * rows + r) * width + cc * cols + c] =
+            values[r * cols + c] * scale;
         }
       }
     }
@@ -228,13 +244,23 @@ function repeatVector(values: Float32Array, k: number): Float32Array {
 
 // `[d, k*d]` (or `[k*d, d]` when `down`) made of k identity blocks times
 // `scale`: it writes (or reads back) a state repeated k times.
-function repeatedIdentity(d: number, k: number, scale: number, down: boolean): Float32Array {
+function repeatedIdentity(
+  d: number,
+  k: number,
+  scale: number,
+  down: boolean,
+): Float32Array {
   const identity = new Float32Array(d * d);
   for (let a = 0; a < d; a++) identity[a * d + a] = 1;
-  return down ? repeat(identity, d, d, k, 1, scale) : repeat(identity, d, d, 1, k, scale);
+  return down
+    ? repeat(identity, d, d, k, 1, scale)
+    : repeat(identity, d, d, 1, k, scale);
 }
 
-function required(values: Map<string, Float32Array>, name: string): Float32Array {
+function required(
+  values: Map<string, Float32Array>,
+  name: string,
+): Float32Array {
   const value = values.get(name);
   if (!value) throw new Error(`Internal error: weight \`${name}\` is missing.`);
   return value;

@@ -10,7 +10,12 @@
  * ids, genre weights, file vectors) are constants stored with the model.
  */
 import type { Dataset } from '../data/dataset.js';
-import { buildVocabulary, encodeGenres, encodeTitles, listGenres } from '../data/text.js';
+import {
+  buildVocabulary,
+  encodeGenres,
+  encodeTitles,
+  listGenres,
+} from '../data/text.js';
 import { tf } from '../engine/index.js';
 import type { ModelConfig } from './config.js';
 import { gatherRows } from './gather-rows.js';
@@ -44,9 +49,11 @@ export function textWeightShapes(config: ModelConfig): Map<string, number[]> {
   const text = config.text;
   if (!text) return shapes;
   const e = config.embeddingSize;
-  if (text.titleTokens > 0) shapes.set(TEXT.tokenEmbedding, [text.vocabularySize, e]);
+  if (text.titleTokens > 0)
+    shapes.set(TEXT.tokenEmbedding, [text.vocabularySize, e]);
   if (text.genres > 0) shapes.set(TEXT.genreEmbedding, [text.genres, e]);
-  if (text.fileEmbeddingSize > 0) shapes.set(TEXT.fileProjection, [text.fileEmbeddingSize, e]);
+  if (text.fileEmbeddingSize > 0)
+    shapes.set(TEXT.fileProjection, [text.fileEmbeddingSize, e]);
   return shapes;
 }
 
@@ -87,7 +94,10 @@ export interface ItemTextOptions {
 }
 
 /** Encodes a dataset's titles, genres and file vectors as text inputs. */
-export function itemTextInputs(dataset: Dataset, options: ItemTextOptions): ItemTextInputs {
+export function itemTextInputs(
+  dataset: Dataset,
+  options: ItemTextOptions,
+): ItemTextInputs {
   const constants = new Map<string, Float32Array>();
   const config: TextConfig = {
     titleTokens: 0,
@@ -95,7 +105,8 @@ export function itemTextInputs(dataset: Dataset, options: ItemTextOptions): Item
     genres: 0,
     fileEmbeddingSize: 0,
   };
-  if (options.titles) addTitles(dataset, options.titleTokens, config, constants);
+  if (options.titles)
+    addTitles(dataset, options.titleTokens, config, constants);
   if (options.genres) addGenres(dataset, config, constants);
   if (options.file) {
     config.fileEmbeddingSize = options.file.size;
@@ -118,7 +129,8 @@ function addTitles(
   for (let row = 0; row < tokens.length / titleTokens; row++) {
     const start = row * titleTokens;
     let count = 0;
-    for (let t = 0; t < titleTokens; t++) if (tokens[start + t] !== 0) count += 1;
+    for (let t = 0; t < titleTokens; t++)
+      if (tokens[start + t] !== 0) count += 1;
     for (let t = 0; t < titleTokens; t++) {
       if (tokens[start + t] !== 0) weights[start + t] = 1 / count;
     }
@@ -140,7 +152,10 @@ function addGenres(
   // Rows are normalised so an item's genre embedding is the mean of its
   // genres' embeddings.
   for (let row = 0; row < matrix.length / genres.length; row++) {
-    const slice = matrix.subarray(row * genres.length, (row + 1) * genres.length);
+    const slice = matrix.subarray(
+      row * genres.length,
+      (row + 1) * genres.length,
+    );
     const count = slice.reduce((a, b) => a + b, 0);
     if (count > 0) slice.forEach((v, j) => (slice[j] = v / count));
   }
@@ -170,11 +185,19 @@ export function itemTextTable(
     parts.push(tf.sum(tf.mul(perToken, c(TEXT.titleWeights)), 1));
   }
   if (text.genres > 0) {
-    parts.push(tf.matMul(c(TEXT.genreWeights) as tf.Tensor2D, w(TEXT.genreEmbedding) as tf.Tensor2D));
+    parts.push(
+      tf.matMul(
+        c(TEXT.genreWeights) as tf.Tensor2D,
+        w(TEXT.genreEmbedding) as tf.Tensor2D,
+      ),
+    );
   }
   if (text.fileEmbeddingSize > 0) {
     parts.push(
-      tf.matMul(c(TEXT.fileEmbeddings) as tf.Tensor2D, w(TEXT.fileProjection) as tf.Tensor2D),
+      tf.matMul(
+        c(TEXT.fileEmbeddings) as tf.Tensor2D,
+        w(TEXT.fileProjection) as tf.Tensor2D,
+      ),
     );
   }
   if (parts.length === 0) return undefined;

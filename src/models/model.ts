@@ -132,7 +132,9 @@ export class SequentialModel implements Recommender {
    */
   outputTable(): tf.Tensor2D {
     const name =
-      this.config.head === 'tied' ? WEIGHT.itemEmbedding : WEIGHT.outputItemEmbedding;
+      this.config.head === 'tied'
+        ? WEIGHT.itemEmbedding
+        : WEIGHT.outputItemEmbedding;
     return this.withText(this.weight(name) as tf.Tensor as tf.Tensor2D);
   }
 
@@ -169,7 +171,11 @@ export class SequentialModel implements Recommender {
 
   private scoreBatch(histories: number[][]): tf.Tensor2D {
     const padded = padHistories(histories, this.config.maxLength);
-    const inputs = tf.tensor2d(padded, [histories.length, this.maxLength], 'int32');
+    const inputs = tf.tensor2d(
+      padded,
+      [histories.length, this.maxLength],
+      'int32',
+    );
     const hidden = this.encode(inputs);
     // [batch, e]: the state at the last position predicts the next item.
     const last = tf.reshape(
@@ -183,7 +189,10 @@ export class SequentialModel implements Recommender {
       true,
     );
     const padding = tf.fill([histories.length, 1], -Infinity);
-    return tf.concat([padding, tf.slice(scores, [0, 1], [-1, -1])], 1) as tf.Tensor2D;
+    return tf.concat(
+      [padding, tf.slice(scores, [0, 1], [-1, -1])],
+      1,
+    ) as tf.Tensor2D;
   }
 
   // Item embedding scaled by sqrt(embeddingSize) as in the reference code,
@@ -251,7 +260,10 @@ export class SequentialModel implements Recommender {
 
     const normalised = layerNorm(x, w(n.ffnGamma), w(n.ffnBeta));
     const inner = dropout(
-      activate(dense(normalised, w(n.innerKernel), w(n.innerBias)), config.activation),
+      activate(
+        dense(normalised, w(n.innerKernel), w(n.innerBias)),
+        config.activation,
+      ),
       config.dropout,
       random,
     );
@@ -270,10 +282,15 @@ function createConstants(
   for (const [name, shape] of textConstantShapes(config)) {
     const value = values.get(name);
     if (!value) {
-      throw new Error(`Model constant \`${name}\` is missing from the model values.`);
+      throw new Error(
+        `Model constant \`${name}\` is missing from the model values.`,
+      );
     }
     const dtype = name === TEXT.titleTokens ? 'int32' : 'float32';
-    const tensor = dtype === 'int32' ? tf.tensor(Int32Array.from(value), shape, 'int32') : tf.tensor(value, shape);
+    const tensor =
+      dtype === 'int32'
+        ? tf.tensor(Int32Array.from(value), shape, 'int32')
+        : tf.tensor(value, shape);
     constants.set(name, tensor);
   }
   return constants;

@@ -3,10 +3,10 @@
  * (`pretrain-student`, `refine-teacher`, `distill-back`) and
  * `init-teacher-from-student`.
  *
- * Defaults follow the SASRec paper's setup, which used d = 50, 2 blocks,
- * 1 head, maxLength 200, dropout 0.2, Adam with learning rate 0.001 and
- * beta2 0.98, and batch 128 on MovieLens-1M, adjusted for MovieLens-100K
- * where each default's description gives the reason. Upper bounds reject sizes that are
+ * Defaults follow the SASRec paper's setup on MovieLens-1M: d = 50, 2
+ * blocks, 1 head, maxLength 200, dropout 0.2, Adam with learning rate 0.001
+ * and batch 128. Where a default differs for MovieLens-100K, its
+ * description gives the reason. Upper bounds reject sizes that are
  * certainly typos, not sizes a machine can afford.
  */
 import type { ParamSchema, ParamSpec } from '../nodes/node-type.js';
@@ -63,10 +63,14 @@ export function trainingParamSchema(defaults: TrainingDefaults): ParamSchema {
       max: 1,
     },
     beta1: fraction('Adam first-moment decay. Default 0.9.', 0.9),
-    beta2: fraction('Adam second-moment decay. Default 0.98, as in SASRec.', 0.98),
+    beta2: fraction(
+      'Adam second-moment decay. Default 0.98.',
+      0.98,
+    ),
     weightDecay: {
       type: 'number',
-      description: 'Decoupled (AdamW) weight decay per step, times the learning rate. Default 0.',
+      description:
+        'Decoupled (AdamW) weight decay per step, times the learning rate. Default 0.',
       default: 0,
       min: 0,
       max: 1,
@@ -77,7 +81,12 @@ export function trainingParamSchema(defaults: TrainingDefaults): ParamSchema {
       0,
       MAX_EPOCHS,
     ),
-    seed: integer('Seed of initialisation, shuffling, sampling and dropout.', 42, 0, 2 ** 32 - 1),
+    seed: integer(
+      'Seed of initialisation, shuffling, sampling and dropout.',
+      42,
+      0,
+      2 ** 32 - 1,
+    ),
     validationUsers: integer(
       'Validation users scored each epoch (a fixed seeded sample); 0 scores all.',
       0,
@@ -143,5 +152,11 @@ export function integer(
 
 /** Builds a number parameter spec in [0, 1). */
 export function fraction(description: string, defaultValue: number): ParamSpec {
-  return { type: 'number', description, default: defaultValue, min: 0, max: 0.999 };
+  return {
+    type: 'number',
+    description,
+    default: defaultValue,
+    min: 0,
+    max: 0.999,
+  };
 }

@@ -5,17 +5,26 @@
  */
 import { readDataset } from '../data/artifact.js';
 import type { Dataset } from '../data/dataset.js';
-import type { ArtifactRef, NodeContext, NodeResult } from '../nodes/node-type.js';
+import type {
+  ArtifactRef,
+  NodeContext,
+  NodeResult,
+} from '../nodes/node-type.js';
 import { loadModel, saveModel } from './artifact.js';
 import type { ModelConfig } from './config.js';
 import type { SequentialModel } from './model.js';
 import type { TrainResult } from './train-options.js';
 
 /** Returns the single artifact of input `name`. */
-export function inputArtifact(context: NodeContext<unknown>, name: string): ArtifactRef {
+export function inputArtifact(
+  context: NodeContext<unknown>,
+  name: string,
+): ArtifactRef {
   const input = context.inputs[name];
   if (!input) {
-    throw new Error(`Input \`${name}\` is missing: connect it in the pipeline file.`);
+    throw new Error(
+      `Input \`${name}\` is missing: connect it in the pipeline file.`,
+    );
   }
   if (Array.isArray(input)) {
     throw new Error(`Input \`${name}\` takes one node, got ${input.length}.`);
@@ -24,7 +33,9 @@ export function inputArtifact(context: NodeContext<unknown>, name: string): Arti
 }
 
 /** Reads the dataset of input `dataset`. */
-export function readDatasetInput(context: NodeContext<unknown>): Promise<Dataset> {
+export function readDatasetInput(
+  context: NodeContext<unknown>,
+): Promise<Dataset> {
   return readDataset(inputArtifact(context, 'dataset').dir);
 }
 
@@ -37,7 +48,11 @@ export function readModelInput(
 }
 
 /** Checks that a model was trained on the dataset's item set. */
-export function checkSameItems(config: ModelConfig, dataset: Dataset, input: string): void {
+export function checkSameItems(
+  config: ModelConfig,
+  dataset: Dataset,
+  input: string,
+): void {
   if (config.numItems !== dataset.numItems) {
     throw new Error(
       `Input \`${input}\` scores ${config.numItems} items but the dataset ` +
@@ -80,5 +95,9 @@ export async function finishTraining(
 
 /** Builds the training loop's context from a node's context. */
 export function trainContext(context: NodeContext<unknown>) {
-  return { workDir: context.workDir, emit: context.emit, signal: context.signal };
+  return {
+    workDir: context.workDir,
+    emit: context.emit,
+    signal: context.signal,
+  };
 }

@@ -40,7 +40,12 @@ export interface Objective {
     weightAt(epoch: number): number;
   };
   /** Ranking distillation from a teacher's top-K items. */
-  ranking?: { teacher: SequentialModel; weight: number; topK: number; lambda: number };
+  ranking?: {
+    teacher: SequentialModel;
+    weight: number;
+    topK: number;
+    lambda: number;
+  };
   /** MSE between the trained item table and a teacher's output table. */
   embedding?: { teacher: SequentialModel; weight: number };
 }
@@ -92,7 +97,10 @@ export function batchLoss(
       loss = tf.add(loss, tf.mul(term, objective.ranking.weight));
     }
     if (objective.embedding) {
-      const term = embeddingMseLoss(table, objective.embedding.teacher.outputTable());
+      const term = embeddingMseLoss(
+        table,
+        objective.embedding.teacher.outputTable(),
+      );
       loss = tf.add(loss, tf.mul(term, objective.embedding.weight));
     }
     return loss as tf.Scalar;
@@ -127,23 +135,27 @@ function mainLoss(
   const useSoftmax = objective.loss === 'softmax' || klWeight > 0;
   let loss: tf.Scalar = tf.scalar(0);
   if (useSoftmax) {
-    const reference = objective.kl && constants.klReference && klWeight > 0
-      ? {
-          ...constants.klReference,
-          weight: klWeight,
-          temperature: objective.kl.temperature,
-        }
-      : undefined;
+    const reference =
+      objective.kl && constants.klReference && klWeight > 0
+        ? {
+            ...constants.klReference,
+            weight: klWeight,
+            temperature: objective.kl.temperature,
+          }
+        : undefined;
     loss = softmaxLoss(hidden, tf.slice(table, 1) as tf.Tensor2D, {
       targets: batch.targets,
-      crossEntropyWeight: objective.loss === 'softmax' ? objective.lossWeight : 0,
+      crossEntropyWeight:
+        objective.loss === 'softmax' ? objective.lossWeight : 0,
       reference,
       chunkSize: objective.chunkSize,
     });
   }
   if (objective.loss === 'bce') {
     if (!batch.negatives) {
-      throw new Error('Internal error: the `bce` loss needs sampled negatives.');
+      throw new Error(
+        'Internal error: the `bce` loss needs sampled negatives.',
+      );
     }
     const bce = sampledBceLoss(hidden, table, batch.targets, batch.negatives);
     loss = tf.add(loss, tf.mul(bce, objective.lossWeight));
@@ -151,7 +163,10 @@ function mainLoss(
   return loss;
 }
 
-function computeConstants(objective: Objective, batch: BatchTensors): Constants {
+function computeConstants(
+  objective: Objective,
+  batch: BatchTensors,
+): Constants {
   const constants: Constants = {};
   const statesOf = new Map<SequentialModel, tf.Tensor2D>();
   const states = (reference: SequentialModel) => {

@@ -111,7 +111,8 @@ function forwardLoss(
   let total = tf.scalar(0);
   for (const chunk of chunksOf(positions, options.chunkSize)) {
     const next = tf.tidy(
-      () => tf.add(total, chunkLossSum(hidden, table, options, chunk)) as tf.Scalar,
+      () =>
+        tf.add(total, chunkLossSum(hidden, table, options, chunk)) as tf.Scalar,
     );
     total.dispose();
     total = next;
@@ -130,7 +131,10 @@ function chunkLossSum(
   const numItems = table.shape[0];
   // [c, N]
   const logits = tf.matMul(rows(hidden, chunk), table, false, true);
-  const targets = tf.sub(rows(options.targets, chunk), tf.scalar(1, 'int32')) as tf.Tensor1D;
+  const targets = tf.sub(
+    rows(options.targets, chunk),
+    tf.scalar(1, 'int32'),
+  ) as tf.Tensor1D;
   const oneHot = tf.oneHot(targets, numItems);
   const targetLogit = tf.sum(tf.mul(logits, oneHot), 1);
   const crossEntropy = tf.sub(tf.logSumExp(logits, 1), targetLogit);
@@ -142,14 +146,21 @@ function chunkLossSum(
     const refLogProbs = referenceLogProbs(reference, chunk);
     const logProbs = tf.logSoftmax(tf.div(logits, T));
     // KL(p_ref || p) = sum p_ref * (log p_ref - log p), per position.
-    const kl = tf.sum(tf.mul(tf.exp(refLogProbs), tf.sub(refLogProbs, logProbs)));
+    const kl = tf.sum(
+      tf.mul(tf.exp(refLogProbs), tf.sub(refLogProbs, logProbs)),
+    );
     sum = tf.add(sum, tf.mul(kl, reference.weight * T * T));
   }
   return sum as tf.Scalar;
 }
 
 function referenceLogProbs(reference: KlReference, chunk: Chunk): tf.Tensor2D {
-  const logits = tf.matMul(rows(reference.hidden, chunk), reference.table, false, true);
+  const logits = tf.matMul(
+    rows(reference.hidden, chunk),
+    reference.table,
+    false,
+    true,
+  );
   return tf.logSoftmax(tf.div(logits, reference.temperature)) as tf.Tensor2D;
 }
 
@@ -182,9 +193,7 @@ function backwardLoss(
   scale.dispose();
 
   const hiddenGrad =
-    hiddenGrads.length === 0
-      ? tf.zerosLike(hidden)
-      : tf.concat(hiddenGrads, 0);
+    hiddenGrads.length === 0 ? tf.zerosLike(hidden) : tf.concat(hiddenGrads, 0);
   if (hiddenGrads.length > 0) tf.dispose(hiddenGrads);
   return [hiddenGrad, tableGrad];
 }
@@ -197,7 +206,10 @@ function chunkLogitGrad(
 ): tf.Tensor2D {
   const numItems = table.shape[0];
   const logits = tf.matMul(h, table, false, true);
-  const targets = tf.sub(rows(options.targets, chunk), tf.scalar(1, 'int32')) as tf.Tensor1D;
+  const targets = tf.sub(
+    rows(options.targets, chunk),
+    tf.scalar(1, 'int32'),
+  ) as tf.Tensor1D;
   let grad = tf.mul(
     tf.sub(tf.softmax(logits), tf.oneHot(targets, numItems)),
     options.crossEntropyWeight ?? 1,
@@ -207,7 +219,10 @@ function chunkLogitGrad(
     const T = reference.temperature;
     const softened = tf.softmax(tf.div(logits, T));
     const refProbs = tf.exp(referenceLogProbs(reference, chunk));
-    grad = tf.add(grad, tf.mul(tf.sub(softened, refProbs), reference.weight * T));
+    grad = tf.add(
+      grad,
+      tf.mul(tf.sub(softened, refProbs), reference.weight * T),
+    );
   }
   return grad as tf.Tensor2D;
 }

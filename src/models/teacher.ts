@@ -32,7 +32,10 @@ export interface TeacherOptions {
   seed: number;
 }
 
-/** Builds the teacher's config with the student's items, length and item width. */
+/**
+ * Builds the teacher's config with the student's items, length and item
+ * width.
+ */
 export function teacherConfig(
   student: ModelConfig,
   options: TeacherOptions,
@@ -63,7 +66,10 @@ export async function initTeacher(
     case 'random':
       return new SequentialModel(config, random);
     case 'embedding-head':
-      return new SequentialModel(config, copyItemTables(student, random, await readWeights(student)));
+      return new SequentialModel(
+        config,
+        copyItemTables(student, random, await readWeights(student)),
+      );
     case 'function-preserving': {
       const problems = growthProblems(student.config, config);
       if (problems.length > 0) throw new Error(problems.join(' '));
@@ -83,16 +89,25 @@ function copyItemTables(
   studentValues: Map<string, Float32Array>,
 ): Map<string, Float32Array> {
   const outputName =
-    student.config.head === 'tied' ? WEIGHT.itemEmbedding : WEIGHT.outputItemEmbedding;
+    student.config.head === 'tied'
+      ? WEIGHT.itemEmbedding
+      : WEIGHT.outputItemEmbedding;
   const values = new Map(random);
-  values.set(WEIGHT.itemEmbedding, required(studentValues, WEIGHT.itemEmbedding));
+  values.set(
+    WEIGHT.itemEmbedding,
+    required(studentValues, WEIGHT.itemEmbedding),
+  );
   values.set(WEIGHT.outputItemEmbedding, required(studentValues, outputName));
   return values;
 }
 
-function required(values: Map<string, Float32Array>, name: string): Float32Array {
+function required(
+  values: Map<string, Float32Array>,
+  name: string,
+): Float32Array {
   const value = values.get(name);
-  if (!value) throw new Error(`Internal error: student weight \`${name}\` is missing.`);
+  if (!value)
+    throw new Error(`Internal error: student weight \`${name}\` is missing.`);
   return value;
 }
 

@@ -118,7 +118,8 @@ export async function loadTrainState(
 ): Promise<LoadedState> {
   const checkpoint = await loadCheckpoint<TrainMeta>(dir);
   if (!checkpoint) return { status: 'none' };
-  if (checkpoint.meta.fingerprint !== fingerprint) return { status: 'other-setup' };
+  if (checkpoint.meta.fingerprint !== fingerprint)
+    return { status: 'other-setup' };
   const weights = withoutPrefix(checkpoint.tensors, WEIGHT_PREFIX);
   const best = withoutPrefix(checkpoint.tensors, BEST_PREFIX);
   assignWeights(model, weights);

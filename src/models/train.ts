@@ -20,7 +20,11 @@ import type { SequentialModel } from './model.js';
 import { batchLoss, type BatchTensors, type Objective } from './objective.js';
 import { Prng } from './prng.js';
 import type { TrainingSplit, ValidationCase } from './split.js';
-import type { TrainContext, TrainOptions, TrainResult } from './train-options.js';
+import type {
+  TrainContext,
+  TrainOptions,
+  TrainResult,
+} from './train-options.js';
 import {
   assignWeights,
   loadTrainState,
@@ -72,8 +76,16 @@ export async function train(
     options,
     context,
     adam,
-    validationCases: sampleCases(split.validation, options.validationUsers, options.seed),
-    fingerprint: JSON.stringify({ config: model.config, options, loss: describeObjective(objective) }),
+    validationCases: sampleCases(
+      split.validation,
+      options.validationUsers,
+      options.seed,
+    ),
+    fingerprint: JSON.stringify({
+      config: model.config,
+      options,
+      loss: describeObjective(objective),
+    }),
   };
   try {
     const state = await startState(setup);
@@ -115,12 +127,18 @@ async function startState(setup: RunSetup): Promise<RunState> {
   const { workDir, emit } = setup.context;
   if (!workDir) return fresh;
 
-  const loaded = await loadTrainState(workDir, setup.fingerprint, setup.model, setup.adam);
+  const loaded = await loadTrainState(
+    workDir,
+    setup.fingerprint,
+    setup.model,
+    setup.adam,
+  );
   if (loaded.status === 'other-setup') {
     emit?.({
       kind: 'log',
       level: 'warn',
-      message: 'Ignoring a checkpoint written for another config; training from epoch 1.',
+      message:
+        'Ignoring a checkpoint written for another config; training from epoch 1.',
     });
   }
   if (loaded.status !== 'resumed') return fresh;
@@ -149,7 +167,11 @@ function trainingSeed(seed: number): number {
 async function runEpoch(setup: RunSetup, state: RunState): Promise<void> {
   const { options, split, context } = setup;
   const epoch = state.epochsDone + 1;
-  const batches = epochBatches(split.sequences.length, options.batchSize, state.prng);
+  const batches = epochBatches(
+    split.sequences.length,
+    options.batchSize,
+    state.prng,
+  );
   const started = performance.now();
   let lossSum = 0;
   let sequences = 0;
@@ -180,7 +202,12 @@ async function runEpoch(setup: RunSetup, state: RunState): Promise<void> {
   }
 
   const trainSeconds = (performance.now() - started) / 1000;
-  context.emit?.({ kind: 'progress', epoch, epochs: options.epochs, phase: 'validating' });
+  context.emit?.({
+    kind: 'progress',
+    epoch,
+    epochs: options.epochs,
+    phase: 'validating',
+  });
   const metrics = validate(setup.model, setup.validationCases);
   const record: EpochRecord = {
     epoch,
@@ -227,7 +254,8 @@ async function updateEarlyStopping(
     stopping.epochsWithoutImprovement += 1;
   }
   const { patience, epochs } = setup.options;
-  const outOfPatience = patience > 0 && stopping.epochsWithoutImprovement >= patience;
+  const outOfPatience =
+    patience > 0 && stopping.epochsWithoutImprovement >= patience;
   stopping.finished = outOfPatience || record.epoch >= epochs;
 }
 
@@ -237,7 +265,12 @@ function emitEpochMetrics(context: TrainContext, record: EpochRecord): void {
   const { epoch } = record;
   emit({ kind: 'metric', name: 'train.loss', value: record.loss, epoch });
   emit({ kind: 'metric', name: 'valid.hr@10', value: record.validHr10, epoch });
-  emit({ kind: 'metric', name: 'valid.ndcg@10', value: record.validNdcg10, epoch });
+  emit({
+    kind: 'metric',
+    name: 'valid.ndcg@10',
+    value: record.validNdcg10,
+    epoch,
+  });
 }
 
 /** Runs one Adam step on a batch of sequences and returns its loss. */
@@ -252,7 +285,12 @@ function trainStep(
   // Negatives are drawn before dropout masks, in the same order every run.
   const negatives =
     objective.loss === 'bce'
-      ? sampleNegatives(rows, positionOwners(batch, model.maxLength), model.numItems, prng)
+      ? sampleNegatives(
+          rows,
+          positionOwners(batch, model.maxLength),
+          model.numItems,
+          prng,
+        )
       : undefined;
 
   return tf.tidy(() => {
@@ -264,7 +302,9 @@ function trainStep(
     for (const [tfName, grad] of Object.entries(grads)) {
       named[trainable.names.get(tfName) as string] = grad;
     }
-    setup.adam.apply(model.variables, named, (name) => learningRate(name, options));
+    setup.adam.apply(model.variables, named, (name) =>
+      learningRate(name, options),
+    );
     return value.dataSync()[0];
   });
 }

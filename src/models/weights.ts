@@ -92,10 +92,10 @@ function addBlockShapes(
 
 /**
  * Draws initial values for every weight from `seed`: Glorot-normal
- * matrices and embeddings (as the PyTorch SASRec port initialises them),
- * LayerNorm gains of 1, zero biases, offsets and item text tables. The padding row 0 of each
- * item table starts at zero. Values come from the project's own generator,
- * so the same seed gives the same weights on every backend.
+ * matrices and embeddings, LayerNorm gains of 1, and zero biases, offsets
+ * and item text tables. The padding row 0 of each item table starts at
+ * zero. Values come from the project's own generator, so the same seed
+ * gives the same weights on every backend.
  */
 export function initialValues(
   config: ModelConfig,
@@ -109,11 +109,7 @@ export function initialValues(
   return values;
 }
 
-function initialValue(
-  name: string,
-  shape: number[],
-  prng: Prng,
-): Float32Array {
+function initialValue(name: string, shape: number[], prng: Prng): Float32Array {
   const size = shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(size);
   if (name.endsWith('/gamma')) return values.fill(1);
@@ -137,7 +133,8 @@ export function fillNormal(
     const v = prng.nextFloat();
     const radius = std * Math.sqrt(-2 * Math.log(u));
     values[i] = radius * Math.cos(2 * Math.PI * v);
-    if (i + 1 < values.length) values[i + 1] = radius * Math.sin(2 * Math.PI * v);
+    if (i + 1 < values.length)
+      values[i + 1] = radius * Math.sin(2 * Math.PI * v);
   }
 }
 

@@ -49,9 +49,13 @@ export const distillBackNodeType = defineNodeType<DistillBackParams>({
     teacher: { kind: 'model', description: 'The refined teacher.' },
     student: {
       kind: 'model',
-      description: 'The pretrained student: its weights with `from: pretrained`, its architecture always.',
+      description:
+        'The pretrained student: its weights with `from: pretrained`, its architecture always.',
     },
-    dataset: { kind: 'dataset', description: 'The dataset both were trained on.' },
+    dataset: {
+      kind: 'dataset',
+      description: 'The dataset both were trained on.',
+    },
   },
   params: {
     alpha: fraction(
@@ -60,7 +64,8 @@ export const distillBackNodeType = defineNodeType<DistillBackParams>({
     ),
     temperature: {
       type: 'number',
-      description: 'Softmax temperature T of both distributions in the KL term. Default 2.',
+      description:
+        'Softmax temperature T of both distributions in the KL term. Default 2.',
       default: 2,
       exclusiveMin: 0,
       max: 1000,
@@ -79,11 +84,24 @@ export const distillBackNodeType = defineNodeType<DistillBackParams>({
         "Ranking distillation: the teacher's top-K items at each position " +
         'count as positives weighted by exp(-rank / lambda). Off while weight is 0.',
       properties: {
-        weight: { type: 'number', description: 'Weight of the term. Default 0.', default: 0, min: 0, max: 1000 },
-        topK: { type: 'integer', description: 'Teacher items per position. Default 10.', default: 10, min: 1, max: 1000 },
+        weight: {
+          type: 'number',
+          description: 'Weight of the term. Default 0.',
+          default: 0,
+          min: 0,
+          max: 1000,
+        },
+        topK: {
+          type: 'integer',
+          description: 'Teacher items per position. Default 10.',
+          default: 10,
+          min: 1,
+          max: 1000,
+        },
         lambda: {
           type: 'number',
-          description: 'Rank decay: larger spreads weight over more ranks. Default 5.',
+          description:
+            'Rank decay: larger spreads weight over more ranks. Default 5.',
           default: 5,
           exclusiveMin: 0,
           max: 1_000_000,
@@ -138,11 +156,15 @@ async function startingStudent(
   params: DistillBackParams,
 ): Promise<SequentialModel> {
   const config = { ...pretrained.config, role: 'distilled' as const };
-  if (params.from === 'scratch') return SequentialModel.create(config, params.seed);
+  if (params.from === 'scratch')
+    return SequentialModel.create(config, params.seed);
   return new SequentialModel(config, await readWeights(pretrained));
 }
 
-function distillationObjective(params: DistillBackParams, teacher: SequentialModel): Objective {
+function distillationObjective(
+  params: DistillBackParams,
+  teacher: SequentialModel,
+): Objective {
   const ranking = params.rankingDistillation;
   return {
     loss: 'softmax',
@@ -150,7 +172,11 @@ function distillationObjective(params: DistillBackParams, teacher: SequentialMod
     chunkSize: params.chunkSize,
     kl:
       params.alpha > 0
-        ? { reference: teacher, temperature: params.temperature, weightAt: () => params.alpha }
+        ? {
+            reference: teacher,
+            temperature: params.temperature,
+            weightAt: () => params.alpha,
+          }
         : undefined,
     ranking: ranking.weight > 0 ? { teacher, ...ranking } : undefined,
     embedding:
@@ -165,7 +191,10 @@ function checkEmbeddingWidths(
   teacher: SequentialModel,
   student: SequentialModel,
 ): void {
-  if (params.embeddingDistillation > 0 && teacher.config.embeddingSize !== student.config.embeddingSize) {
+  if (
+    params.embeddingDistillation > 0 &&
+    teacher.config.embeddingSize !== student.config.embeddingSize
+  ) {
     throw new Error(
       `The teacher's item tables are ${teacher.config.embeddingSize} wide and ` +
         `the student's ${student.config.embeddingSize}; embedding ` +

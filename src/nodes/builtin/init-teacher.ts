@@ -6,11 +6,7 @@
 import { defineNodeType } from '../node-type.js';
 import { saveModel } from '../../models/artifact.js';
 import type { Activation } from '../../models/config.js';
-import {
-  fraction,
-  integer,
-  MAX_WIDTH,
-} from '../../models/node-params.js';
+import { fraction, integer, MAX_WIDTH } from '../../models/node-params.js';
 import {
   checkSameItems,
   readDatasetInput,
@@ -44,7 +40,10 @@ export const initTeacherNodeType = defineNodeType<InitTeacherParams>({
   output: 'model',
   inputs: {
     student: { kind: 'model', description: 'The trained student.' },
-    dataset: { kind: 'dataset', description: 'The dataset the student was trained on.' },
+    dataset: {
+      kind: 'dataset',
+      description: 'The dataset the student was trained on.',
+    },
   },
   params: {
     hiddenSize: integer('Teacher hidden size. Default 128.', 128, 1, MAX_WIDTH),
@@ -59,7 +58,8 @@ export const initTeacherNodeType = defineNodeType<InitTeacherParams>({
     ),
     ffnMultiplier: {
       type: 'number',
-      description: 'Teacher FFN inner width as a multiple of hiddenSize. Default 4.',
+      description:
+        'Teacher FFN inner width as a multiple of hiddenSize. Default 4.',
       default: 4,
       exclusiveMin: 0,
       max: 64,
@@ -69,7 +69,7 @@ export const initTeacherNodeType = defineNodeType<InitTeacherParams>({
       values: ['relu', 'gelu'],
       default: 'relu',
       description:
-        'Teacher FFN activation; `function-preserving` needs the student\'s. Default `relu`.',
+        "Teacher FFN activation; `function-preserving` needs the student's. Default `relu`.",
     },
     dropout: fraction('Teacher dropout rate. Default 0.2.', 0.2),
     init: {
@@ -97,8 +97,15 @@ export const initTeacherNodeType = defineNodeType<InitTeacherParams>({
         const metrics = validate(teacher, trainingSplit(dataset).validation);
         await saveModel(context.outDir, teacher, []);
         return {
-          metrics: { 'valid.ndcg@10': metrics.ndcg10, 'valid.hr@10': metrics.hr10 },
-          summary: { model: teacher.description, config: teacher.config, init: params.init },
+          metrics: {
+            'valid.ndcg@10': metrics.ndcg10,
+            'valid.hr@10': metrics.hr10,
+          },
+          summary: {
+            model: teacher.description,
+            config: teacher.config,
+            init: params.init,
+          },
         };
       } finally {
         teacher.dispose();

@@ -55,7 +55,12 @@ export const pretrainStudentNodeType = defineNodeType<PretrainStudentParams>({
       1,
       MAX_WIDTH,
     ),
-    blocks: integer('Self-attention blocks. Default 2, as in the SASRec paper.', 2, 1, 64),
+    blocks: integer(
+      'Self-attention blocks. Default 2, as in the SASRec paper.',
+      2,
+      1,
+      64,
+    ),
     heads: integer(
       'Attention heads; must divide hiddenSize. Default 1, as in the SASRec paper.',
       1,
@@ -70,10 +75,14 @@ export const pretrainStudentNodeType = defineNodeType<PretrainStudentParams>({
       1,
       10_000,
     ),
-    dropout: fraction('Dropout rate. Default 0.2, as in the SASRec paper for MovieLens-1M.', 0.2),
+    dropout: fraction(
+      'Dropout rate. Default 0.2, as in the SASRec paper for MovieLens-1M.',
+      0.2,
+    ),
     ffnMultiplier: {
       type: 'number',
-      description: 'FFN inner width as a multiple of hiddenSize. Default 1, as in SASRec.',
+      description:
+        'FFN inner width as a multiple of hiddenSize. Default 1, as in SASRec.',
       default: 1,
       exclusiveMin: 0,
       max: 64,
@@ -108,7 +117,11 @@ export const pretrainStudentNodeType = defineNodeType<PretrainStudentParams>({
       const result = await train(
         model,
         trainingSplit(dataset),
-        { loss: lossKind(params.loss), lossWeight: 1, chunkSize: params.chunkSize },
+        {
+          loss: lossKind(params.loss),
+          lossWeight: 1,
+          chunkSize: params.chunkSize,
+        },
         trainOptionsFrom(params),
         trainContext(context),
       );

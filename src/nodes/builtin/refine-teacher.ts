@@ -53,9 +53,18 @@ export const refineTeacherNodeType = defineNodeType<RefineTeacherParams>({
   usesEngine: true,
   output: 'model',
   inputs: {
-    teacher: { kind: 'model', description: 'The teacher from `init-teacher-from-student`.' },
-    student: { kind: 'model', description: 'The trained student the KL term pulls towards.' },
-    dataset: { kind: 'dataset', description: 'The dataset the student was trained on.' },
+    teacher: {
+      kind: 'model',
+      description: 'The teacher from `init-teacher-from-student`.',
+    },
+    student: {
+      kind: 'model',
+      description: 'The trained student the KL term pulls towards.',
+    },
+    dataset: {
+      kind: 'dataset',
+      description: 'The dataset the student was trained on.',
+    },
   },
   params: {
     freezeEpochs: integer(
@@ -77,7 +86,7 @@ export const refineTeacherNodeType = defineNodeType<RefineTeacherParams>({
     klWeight: {
       type: 'number',
       description:
-        'Weight of T^2 * KL(student_T || teacher_T): the student\'s softened ' +
+        "Weight of T^2 * KL(student_T || teacher_T): the student's softened " +
         'distribution is the target. 0 trains on cross-entropy alone. Default 0.5.',
       default: 0.5,
       min: 0,
@@ -85,7 +94,8 @@ export const refineTeacherNodeType = defineNodeType<RefineTeacherParams>({
     },
     temperature: {
       type: 'number',
-      description: 'Softmax temperature T of both distributions in the KL term. Default 2.',
+      description:
+        'Softmax temperature T of both distributions in the KL term. Default 2.',
       default: 2,
       exclusiveMin: 0,
       max: 1000,
@@ -108,7 +118,12 @@ export const refineTeacherNodeType = defineNodeType<RefineTeacherParams>({
         'embeddings; `embeddings-file` adds a learned projection of the ' +
         'vectors in `embeddingsFile` (and the genre embedding). Default `none`.',
     },
-    titleTokens: integer('Title words kept per item with `text: titles`. Default 16.', 16, 1, 256),
+    titleTokens: integer(
+      'Title words kept per item with `text: titles`. Default 16.',
+      16,
+      1,
+      256,
+    ),
     embeddingsFile: {
       type: 'string',
       default: '',
@@ -151,7 +166,12 @@ export const refineTeacherNodeType = defineNodeType<RefineTeacherParams>({
               reference: student,
               temperature: params.temperature,
               weightAt: (epoch: number) =>
-                decayedWeight(params.klWeight, params.klSchedule, epoch, params.epochs),
+                decayedWeight(
+                  params.klWeight,
+                  params.klSchedule,
+                  epoch,
+                  params.epochs,
+                ),
             }
           : undefined;
       const result = await train(
@@ -176,7 +196,10 @@ export const refineTeacherNodeType = defineNodeType<RefineTeacherParams>({
 });
 
 /** Rejects a teacher and student that read histories of different lengths. */
-export function checkSameLength(teacherLength: number, studentLength: number): void {
+export function checkSameLength(
+  teacherLength: number,
+  studentLength: number,
+): void {
   if (teacherLength !== studentLength) {
     throw new Error(
       `The teacher reads ${teacherLength} positions and the student ` +
@@ -186,7 +209,10 @@ export function checkSameLength(teacherLength: number, studentLength: number): v
   }
 }
 
-function embeddingsPath(params: RefineTeacherParams, pipelineDir: string): string {
+function embeddingsPath(
+  params: RefineTeacherParams,
+  pipelineDir: string,
+): string {
   if (params.embeddingsFile === '') {
     throw new Error(
       '`embeddingsFile` is empty but `text` is `embeddings-file`: set it to ' +
