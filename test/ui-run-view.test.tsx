@@ -565,6 +565,23 @@ describe('width', () => {
     expect(frame).toMatch(/↑ \d+ more/);
     expect(frame).toMatch(/↓ \d+ more/);
 
+    dispatchAll([
+      {
+        kind: 'run-stopping',
+        time: at(2),
+        reason: 'signal',
+        message:
+          'Stopping: cancelling 1 running node(s) and starting no others. ' +
+          'Published artifacts and the checkpoints under work/ are kept; ' +
+          'unfinished outputs are discarded.',
+      },
+    ]);
+    await settle();
+    const stopping = ui.lastFrame() ?? '';
+    expect(stopping).toContain('■ Stopping');
+    expect(stopping.split('\n').length).toBeLessThan(24);
+    expect(stopping).toContain('› ▶ node-20');
+
     dispatchAll([runFinished()]);
     await settle();
     const final = ui.lastFrame() ?? '';

@@ -11,7 +11,7 @@ import { Footer, FOOTER_LOG_LINES } from './footer.js';
 import { Header } from './header.js';
 import { NodeList } from './node-list.js';
 import { NodeProgress } from './node-progress.js';
-import { StoppingBanner } from './stopping-banner.js';
+import { StoppingBanner, countBannerRows } from './stopping-banner.js';
 import { Summary } from './summary.js';
 
 /** Maximum number of running nodes shown with a progress panel. */
@@ -49,7 +49,10 @@ export function RunView({ store, onStop, columns: override }: RunViewProps) {
   const maxListRows =
     rows === undefined || state.finished
       ? undefined
-      : Math.max(MIN_LIST_ROWS, rows - countReservedRows(state, panels));
+      : Math.max(
+          MIN_LIST_ROWS,
+          rows - countReservedRows(state, panels, columns),
+        );
 
   return (
     <Box flexDirection="column" width={columns}>
@@ -105,14 +108,20 @@ function pickProgressNodes(
 }
 
 /**
- * Lines the view needs besides the node list, so the list can scroll
- * instead of pushing the frame past the terminal's height (where Ink
- * clears the whole screen on every redraw).
+ * Counts the lines the view needs besides the node list, so the list can
+ * scroll instead of pushing the frame past the terminal's height (where
+ * Ink clears the whole screen on every redraw).
  */
-function countReservedRows(state: RunState, panels: NodeState[]): number {
+function countReservedRows(
+  state: RunState,
+  panels: NodeState[],
+  columns: number,
+): number {
   const header = 2;
   const footer = 1 + 1 + FOOTER_LOG_LINES + 1;
-  const banner = state.stopping ? 4 : 0;
+  const banner = state.stopping
+    ? countBannerRows(state.stopping, state.finished !== undefined, columns)
+    : 0;
   const failedLines = state.order.filter(
     (id) => state.nodes[id].status === 'failed',
   ).length;

@@ -38,10 +38,7 @@ export function StoppingBanner(props: StoppingBannerProps) {
   const title =
     `■ ${stopped ? 'Stopped' : 'Stopping'}: ` +
     `${REASON_TEXT[stopping.reason]}.`;
-  // Two cells of indent under the title.
-  const lines = describeStop(stopping, stopped).flatMap((text) =>
-    wrapWords(text, columns - 2),
-  );
+  const lines = wrapStop(stopping, stopped, columns);
 
   return (
     <Box flexDirection="column" width={columns} marginTop={1}>
@@ -54,6 +51,26 @@ export function StoppingBanner(props: StoppingBannerProps) {
         </Tone>
       ))}
     </Box>
+  );
+}
+
+/** Counts the banner's lines, its top margin included. */
+export function countBannerRows(
+  stopping: StoppingState,
+  stopped: boolean,
+  columns: number,
+): number {
+  return 2 + wrapStop(stopping, stopped, columns).length;
+}
+
+function wrapStop(
+  stopping: StoppingState,
+  stopped: boolean,
+  columns: number,
+): string[] {
+  // Two cells of indent under the title.
+  return describeStop(stopping, stopped).flatMap((text) =>
+    wrapWords(text, columns - 2),
   );
 }
 
