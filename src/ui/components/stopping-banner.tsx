@@ -17,7 +17,7 @@ const REASON_TEXT: Record<StoppingState['reason'], string> = {
   failure: 'a node failed',
 };
 
-/** What is kept, shown unless the runner's message mentions it. */
+/** Note on kept results, shown unless the runner's message mentions it. */
 const KEPT_TEXT =
   'Kept: published artifacts and the checkpoints of interrupted nodes.';
 
