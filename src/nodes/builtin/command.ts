@@ -32,6 +32,7 @@ import { runProcess, type ProcessEnd } from '../command/run-process.js';
 import { quoteForShell, resolveDependency } from '../command/template.js';
 import {
   changesOutside,
+  MAX_SNAPSHOT_ENTRIES,
   takeSnapshot,
   type TreeChange,
 } from '../command/snapshot.js';
@@ -84,6 +85,15 @@ async function runCommand(
   const { emit } = context;
   const skip = [storeRoot(context.outDir, context.workDir)];
   const before = await takeSnapshot(prepared.cwd, skip);
+  if (before === undefined) {
+    emit({
+      kind: 'log',
+      level: 'debug',
+      message:
+        `Writes outside the outs are not checked: \`${prepared.cwd}\` has ` +
+        `more than ${MAX_SNAPSHOT_ENTRIES} entries.`,
+    });
+  }
 
   emit({ kind: 'progress', phase: 'running' });
   const message = `$ ${displayCommand(prepared)}`;
