@@ -63,7 +63,9 @@ describe('report html file', () => {
     expect(html).toContain('<table class="metrics">');
     expect(html).toContain('0.2200 ± 0.0497');
     expect(html).toContain('<strong>+0.1000*</strong>');
-    expect(html).toContain('run-a (succeeded)');
+    expect(html).toContain('run-a (succeeded), run-b (succeeded)');
+    // run-c contributes nothing: its one variant is older in run-a.
+    expect(html).not.toContain('run-c (failed)');
   });
 
   it('summarises convergence per setting', () => {

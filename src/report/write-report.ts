@@ -80,15 +80,22 @@ export async function writeReport(
     options.variants,
     { includeUnevaluated: true },
   );
-  const pipelines = [...new Set(options.records.map((r) => r.pipeline))];
+  // Runs that no chosen variant comes from (superseded or failed early)
+  // are left out of the facts and the nodes table.
+  const used = new Set(variants.map((v) => v.runId));
+  const records =
+    used.size > 0
+      ? options.records.filter((r) => used.has(r.id))
+      : options.records;
+  const pipelines = [...new Set(records.map((r) => r.pipeline))];
   return writeVariantReport({
     variants,
     outFile: options.outFile,
     title: `Distillery report: ${pipelines.join(', ')}`,
-    facts: recordFacts(options.records, options.store),
+    facts: recordFacts(records, options.store),
     metrics: options.metrics,
     baseline: options.baseline,
-    records: options.records,
+    records,
     edges: options.edges,
   });
 }
