@@ -155,6 +155,7 @@ describe('dataset download', () => {
     expect(error.reason).toBe('download-failed');
     expect(error.message).toContain('HTTP 404');
     expect(error.message).toContain(url);
+    expect(error.message).toContain(path.join(dataDir, 'ml-100k'));
   });
 
   it('reports a body that is not a zip', async () => {

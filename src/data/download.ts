@@ -47,7 +47,7 @@ export async function ensureNamedDataset(
 
   const url = options.url ?? dataset.url;
   options.log?.(`Downloading ${dataset.name} from ${url}.`);
-  const archive = await download(url, options.signal);
+  const archive = await download(url, folder, options.signal);
   await extractAtomically(archive, dataset, folder, verify, url);
   options.log?.(`Extracted ${dataset.name} into ${folder}.`);
   return folder;
@@ -76,28 +76,44 @@ async function exists(file: string): Promise<boolean> {
 
 async function download(
   url: string,
+  folder: string,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(url, { signal });
   } catch (error) {
-    throw downloadError(url, `the request failed (${String(error)})`, error);
+    throw downloadError(
+      url,
+      folder,
+      `the request failed (${String(error)})`,
+      error,
+    );
   }
 
   if (!response.ok) {
-    throw downloadError(url, `the server returned HTTP ${response.status}`);
+    throw downloadError(
+      url,
+      folder,
+      `the server returned HTTP ${response.status}`,
+    );
   }
 
   return new Uint8Array(await response.arrayBuffer());
 }
 
-function downloadError(url: string, problem: string, cause?: unknown) {
+function downloadError(
+  url: string,
+  folder: string,
+  problem: string,
+  cause?: unknown,
+) {
   return new DataError(
     'download-failed',
-    `Downloading ${url} failed: ${problem}. Check the network, or ` +
-      'download and unzip the archive into the data folder ' +
-      '(`--data-dir` or `DISTILLERY_DATA`) by hand.',
+    `The dataset folder \`${folder}\` does not exist, and downloading ` +
+      `${url} failed: ${problem}. Check the network, or download and ` +
+      `unzip the archive so that \`${folder}\` exists, or point ` +
+      '`--data-dir` or `DISTILLERY_DATA` at the folder that contains it.',
     { value: url, cause },
   );
 }
