@@ -154,6 +154,13 @@ describe('runner failures', () => {
       'cancelling 1 running node',
     );
 
+    const stopped = rig.events.find(
+      (event) => event.kind === 'node-failed' && event.nodeId === 'stuck',
+    );
+    expect((stopped as EventOf<'node-failed'>).error.code).toBe(
+      'NODE_CANCELLED',
+    );
+
     const stuckKey = result.record.nodes.stuck.key;
     expect(await readdir(rig.store.layout.objects)).toEqual([
       result.record.nodes.done.key,

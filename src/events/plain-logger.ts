@@ -203,8 +203,10 @@ function formatNodeFailed(
   dim: Palette['dim'],
 ): string[] {
   const duration = formatDuration(event.durationMs);
+  const label =
+    event.error.code === 'NODE_CANCELLED' ? 'cancelled' : `${red('failed')}  `;
   const head =
-    `${red('failed')}   ${event.nodeId} after ${duration}: ` +
+    `${label} ${event.nodeId} after ${duration}: ` +
     `${event.error.message} [${event.error.code}]`;
   const detail = (event.error.detail ?? '')
     .split('\n')

@@ -110,13 +110,14 @@ export class RunReporter {
 
   /** Marks a node cancelled while it ran; its partial output is gone. */
   async cancelled(nodeId: string): Promise<void> {
-    await this.end(nodeId, 'cancelled', () => undefined);
-    this.emit({
-      kind: 'log',
-      nodeId,
-      level: 'warn',
-      message: `Node \`${nodeId}\` was cancelled; its checkpoints are kept.`,
-    });
+    const durationMs = await this.end(nodeId, 'cancelled', () => undefined);
+    const message = `Node \`${nodeId}\` was cancelled; its checkpoints are kept.`;
+
+    // Consumers learn that the node stopped from this event and its code;
+    // the record keeps the more precise status `cancelled`.
+    const key = this.record.nodes[nodeId].key;
+    const error = { code: 'NODE_CANCELLED', message };
+    this.emit({ kind: 'node-failed', nodeId, key, durationMs, error });
   }
 
   /** Marks a node that never started, saying why. */
