@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { softmaxCrossEntropyOverItems, tf } from '../src/engine/index.js';
+import {
+  dropout, seedDropout, softmaxCrossEntropyOverItems, tf,
+} from '../src/engine/index.js';
 import { mergedDimensions } from '../src/engine/kernels/broadcast-binary.js';
 import {
   expectClose, seededTensor, snapshot, withEngine, withStockKernels,
@@ -140,6 +142,51 @@ describe('softmaxCrossEntropyOverItems', () => {
     await withEngine(() => {
       const call = () => softmaxCrossEntropyOverItems(tf.zeros([2, 3]), tf.zeros([4, 3]), tf.zeros([2]) as tf.Tensor1D);
       expect(call).toThrow(/int32/);
+    });
+  });
+});
+
+describe('dropout', () => {
+  test('drops about rate of the elements', async () => {
+    const values = await withEngine(() => {
+      seedDropout(5);
+      return Array.from(dropout(tf.ones([20000]), 0.25).dataSync());
+    });
+    const dropped = values.filter((v) => v === 0).length / values.length;
+    expect(dropped).toBeGreaterThan(0.23);
+    expect(dropped).toBeLessThan(0.27);
+    // Kept elements are scaled by 1 / (1 - rate).
+    expect(values.find((v) => v !== 0)).toBeCloseTo(1 / 0.75, 6);
+  });
+
+  test('gradient reuses the forward mask', async () => {
+    const { output, gradient } = await withEngine(() => {
+      seedDropout(9);
+      const x = tf.fill([500], 2);
+      let output: number[] = [];
+      const f = (input: tf.Tensor) => {
+        const y = dropout(input, 0.5);
+        output = Array.from(y.dataSync());
+        return tf.sum(y);
+      };
+      const gradient = Array.from(tf.grad(f)(x).dataSync());
+      return { output, gradient };
+    });
+    // y = 2 * mask and dy/dx = mask, element by element.
+    expect(gradient).toEqual(output.map((y) => y / 2));
+    expect(gradient.some((g) => g === 0)).toBe(true);
+  });
+
+  test('rate 0 returns the input', async () => {
+    await withEngine(() => {
+      const x = tf.ones([3]);
+      expect(dropout(x, 0)).toBe(x);
+    });
+  });
+
+  test('rate 1 is rejected', async () => {
+    await withEngine(() => {
+      expect(() => dropout(tf.ones([3]), 1)).toThrow(/rate.*\[0, 1\)/);
     });
   });
 });

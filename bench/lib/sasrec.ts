@@ -3,7 +3,9 @@
  * written with public TensorFlow.js ops, mirrored op for op by
  * bench/reference/sasrec.py so both can start from the same weights.
  */
-import { softmaxCrossEntropyOverItems, tf } from '../../src/engine/index.js';
+import {
+  dropout as engineDropout, softmaxCrossEntropyOverItems, tf,
+} from '../../src/engine/index.js';
 import { seededRandom } from './movielens.js';
 
 /** Architecture of the benchmark model. */
@@ -89,7 +91,7 @@ function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor
 }
 
 function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {
-  return training && rate > 0 ? tf.dropout(x, rate) : x;
+  return training && rate > 0 ? engineDropout(x, rate) : x;
 }
 
 // [B*L, d] -> [B, h, L, dk]; a plain reshape when there is one head.

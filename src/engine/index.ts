@@ -33,6 +33,7 @@ import {
 export { tf };
 import { setItemSoftmaxBlas } from './ops/softmax-cross-entropy.js';
 export { softmaxCrossEntropyOverItems } from './ops/softmax-cross-entropy.js';
+export { dropout, seedDropout } from './ops/dropout.js';
 export { diagnoseEngine } from './diagnose.js';
 
 /** Backends the engine can select. */
@@ -78,9 +79,9 @@ export interface EngineInfo {
 }
 
 /** The CPU backend that `auto` takes when no TensorFlow C backend loads. */
-// Measured on 2 AMD EPYC cores with bench/step.ts (docs/benchmarks.md):
-// `cpu` with BLAS kernels ran a SASRec student step faster than `wasm`
-// with BLAS kernels, and it has no 4 GB heap limit.
+// `cpu` gets BLAS products plus the plain-JS kernels and the native item
+// softmax; `wasm` gets only BLAS BatchMatMul, keeps tfjs's scalar loops
+// elsewhere and has a 4 GB heap. docs/benchmarks.md has the step times.
 const AUTO_CPU_BACKEND: 'cpu' | 'wasm' = 'cpu';
 
 let active: EngineInfo | undefined;
@@ -231,7 +232,7 @@ export function engineState(): {
 }
 
 /**
- * Restores the stock kernels and forgets the selection, so the next
+ * Restores the stock kernels and clears the selection, so the next
  * `initEngine` selects again. Meant for tests that compare both paths.
  */
 export function resetEngine(): void {

@@ -9,7 +9,7 @@ import { locateBlas } from './locate-blas.js';
 export interface Blas {
   /** Path of the loaded library. */
   path: string;
-  /** Threads the library was told to use; 0 when it cannot be set. */
+  /** Threads the library was set to use; 0 when it has no such setting. */
   threads: number;
   /** Library build, from `openblas_get_config` where available. */
   config: string;
@@ -36,7 +36,7 @@ export interface Blas {
   ): void;
 }
 
-/** Why no BLAS library is in use. */
+/** Reason that no BLAS library is in use. */
 export type BlasFailureReason =
   | 'disabled'
   | 'not-found'
@@ -77,8 +77,8 @@ type KoffiModule = typeof import('koffi');
 type KoffiLibrary = ReturnType<KoffiModule['load']>;
 
 /**
- * Finds, loads and binds a BLAS library. Never throws: a missing library
- * or a failed load is returned as a reason so callers can fall back.
+ * Finds, loads and binds a BLAS library. A missing library or a failed
+ * load is returned as a reason, not thrown, so callers can fall back.
  */
 export async function loadBlas(options: BlasOptions = {}): Promise<BlasLoadResult> {
   if (options.disabled) {

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-/** Where a library was looked for, in the order tried. */
+/** Result of a library search: the paths tried, in order. */
 export interface BlasSearch {
   /** First existing candidate, or undefined when none exists. */
   found?: string;
