@@ -146,7 +146,7 @@ async function attempt(
     outcome: ended ? 'completed' : 'killed',
     problems: [],
     digestMismatches: [],
-    resumedAfterEpoch: resumedEpochs(cli.stdoutLines),
+    resumedAfterEpoch: {},
     survivors: [],
   };
 
