@@ -87,7 +87,7 @@ const PIPELINE_CASES: [string, string, string, string][] = [
   ],
   [
     'very deep values',
-    `${DATA_NODE}    params: { columns: ${'['.repeat(100)}${']'.repeat(100)} }\n`,
+    `${DATA_NODE}    params: { columns: ${nestedList(100)} }\n`,
     '5:',
     'nested more than 64 levels deep',
   ],
@@ -110,7 +110,10 @@ const DATA_CASES: [string, string | Buffer, string, string][] = [
   ],
   [
     'invalid encoding',
-    Buffer.from('user,item,rating,timestamp\n1,2,5,1\n\xff\xfe,3,4,5\n', 'latin1'),
+    Buffer.from(
+      'user,item,rating,timestamp\n1,2,5,1\n\xff\xfe,3,4,5\n',
+      'latin1',
+    ),
     'events.csv:3:',
     'Invalid UTF-8',
   ],
@@ -177,6 +180,29 @@ describe('bad pipeline files', () => {
       expect(exit.code).toBe(2);
       expect(exit.stderr).toContain('wide.yaml:2:1');
       expect(exit.stderr).toContain('more than the limit of 10000');
+      expect(await snapshotTree(store)).toEqual(before);
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe('very deep graphs', () => {
+  it(
+    '5000-node chain plans',
+    async () => {
+      const lines = ['name: chain', 'nodes:'];
+      for (let i = 0; i < 5000; i += 1) {
+        lines.push(`  n${i}:`, '    type: command');
+        lines.push('    params: { cmd: "true" }');
+        if (i > 0) lines.push(`    inputs: { prev: n${i - 1} }`);
+      }
+
+      const file = join(folder.dir, 'chain.yaml');
+      await writeFile(file, `${lines.join('\n')}\n`);
+      const before = await snapshotTree(store);
+      const exit = await runCli(['plan', file, '--store', store]);
+      expect(exit.code, exit.stderr).toBe(0);
+      expect(exit.stdout).toContain('5000 nodes: 0 cached, 5000 to run');
       expect(await snapshotTree(store)).toEqual(before);
     },
     TIMEOUT_MS,
@@ -299,7 +325,8 @@ describe('bad environment', () => {
       });
       expect(exit.code).toBe(1);
       expect(exit.stdout).toContain(
-        'Backend `tensorflow` is unavailable: `@tensorflow/tfjs-node` is not installed',
+        'Backend `tensorflow` is unavailable: ' +
+          '`@tensorflow/tfjs-node` is not installed',
       );
       expect(exit.stdout).toContain('[ENGINE_UNAVAILABLE]');
       expect(exit.stdout).not.toMatch(STACK_LINE);
@@ -307,6 +334,10 @@ describe('bad environment', () => {
     TIMEOUT_MS,
   );
 });
+
+function nestedList(depth: number): string {
+  return `${'['.repeat(depth)}${']'.repeat(depth)}`;
+}
 
 function runArgsPlain(file: string, storeDir: string): string[] {
   return [

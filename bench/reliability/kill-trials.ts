@@ -134,7 +134,9 @@ async function attempt(
   reference: Record<string, NodeDigest>,
 ): Promise<TrialRecord> {
   const cli = startCli(runArgs(options, store));
-  const timer = Number.isFinite(delayMs) ? sleep(delayMs) : new Promise(() => {});
+  const timer = Number.isFinite(delayMs)
+    ? sleep(delayMs)
+    : new Promise<void>(() => undefined);
   const ended = await Promise.race([
     cli.exited.then(() => true),
     timer.then(() => false),

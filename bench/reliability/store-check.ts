@@ -130,14 +130,19 @@ async function checkObject(
       problems.push({
         reason: 'file-mismatch',
         path: join(path, file.path),
-        detail: `manifest ${file.size} B ${file.sha256.slice(0, 12)}, ` +
-          `found ${actual ? `${actual.size} B ${actual.sha256.slice(0, 12)}` : 'nothing'}`,
+        detail:
+          `manifest ${describeFile(file)}, ` +
+          `found ${actual ? describeFile(actual) : 'nothing'}`,
       });
     }
   }
 
   for (const extra of present) {
-    problems.push({ reason: 'unlisted-file', path: join(path, extra), detail: '' });
+    problems.push({
+      reason: 'unlisted-file',
+      path: join(path, extra),
+      detail: '',
+    });
   }
 
   if (artifactDigest(manifest.kind, manifest.files) !== manifest.digest) {
@@ -145,6 +150,10 @@ async function checkObject(
   }
 
   return problems;
+}
+
+function describeFile(file: { size: number; sha256: string }): string {
+  return `${file.size} B ${file.sha256.slice(0, 12)}`;
 }
 
 async function checkRunRecord(
