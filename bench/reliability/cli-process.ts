@@ -25,7 +25,7 @@ export interface CliProcess {
   stderr(): string;
 }
 
-/** How a `distillery` process ended. */
+/** The exit code or signal that ended a `distillery` process. */
 export interface CliExit {
   code: number | null;
   signal: NodeJS.Signals | null;
