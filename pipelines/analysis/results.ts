@@ -1,0 +1,491 @@
+/**
+ * Reads the runs of a teacher-initialisation sweep and of a
+ * double-distillation sweep from a store and prints the tables of
+ * docs/results.md, and writes the convergence chart as SVG.
+ *
+ *   npx tsx pipelines/analysis/results.ts --store /tmp/results-store \
+ *     --convergence convergence-small --double double-distillation-small \
+ *     --svg docs/convergence.svg
+ *
+ * Convergence: a curve's threshold is 95% of the best validation NDCG@10
+ * of the `random` (from scratch) teacher of the same seed, or of the first
+ * seed that has one. The first epoch at or above it, and the training
+ * seconds up to that epoch, are read off the refine-teacher history.
+ * Test metrics: mean and Student's t 95% interval over seeds, overall and
+ * per segment; paired tests per seed from metrics.json, and per segment
+ * with the test users of all seeds pooled (t-test and Wilcoxon).
+ */
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readDataset } from '../../src/data/artifact.js';
+import { assignSegments } from '../../src/metrics/segments.js';
+import {
+  meanConfidenceInterval,
+  pairedTTest,
+  wilcoxonSignedRank,
+} from '../../src/metrics/stats.js';
+import {
+  buildTestCases,
+  trainingItemCounts,
+} from '../../src/metrics/test-cases.js';
+import { renderSvg, type VegaLiteSpec } from '../../src/report/render-svg.js';
+
+/** One node of a run record, as far as this script reads it. */
+interface NodeEntry {
+  name: string;
+  variant: string | null;
+  key?: string;
+  status: string;
+  durationMs?: number;
+  metrics?: Record<string, number>;
+}
+
+/** A run record, as far as this script reads it. */
+interface RunEntry {
+  id: string;
+  pipeline: string;
+  startedAt: string;
+  status: string;
+  nodes: Record<string, NodeEntry>;
+}
+
+/** One epoch of a training history. */
+interface Epoch {
+  epoch: number;
+  validNdcg10: number;
+  trainSeconds: number;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    store: { type: 'string', default: '/tmp/results-store' },
+    convergence: { type: 'string', default: 'convergence-small' },
+    double: { type: 'string', default: 'double-distillation-small' },
+    svg: { type: 'string', default: '' },
+    fraction: { type: 'string', default: '0.95' },
+  },
+});
+const store = args.store as string;
+const fraction = Number(args.fraction);
+const lines: string[] = [];
+const out = (text = ''): void => {
+  lines.push(text);
+};
+
+/** Reads every run record of `pipeline`, oldest first. */
+async function runsOf(pipeline: string): Promise<RunEntry[]> {
+  const dir = path.join(store, 'runs');
+  const runs: RunEntry[] = [];
+  for (const file of await readdir(dir)) {
+    if (!file.endsWith('.json')) continue;
+    const run = JSON.parse(
+      await readFile(path.join(dir, file), 'utf8'),
+    ) as RunEntry;
+    if (run.pipeline === pipeline) runs.push(run);
+  }
+  return runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
+/** A node's artifact key, longest run time and reported metrics. */
+interface NodeFound {
+  key: string;
+  durationMs: number;
+  metrics: Record<string, number>;
+}
+
+/**
+ * Finds, for each variant, the artifact key and the longest recorded
+ * duration (the execution that ran, not a later cache hit) of `node`.
+ */
+function nodeKeys(
+  runs: readonly RunEntry[],
+  node: string,
+): Map<string, NodeFound> {
+  const found = new Map<string, NodeFound>();
+  for (const run of runs) {
+    for (const entry of Object.values(run.nodes)) {
+      if (entry.name !== node || !entry.key) continue;
+      if (entry.status !== 'ran' && entry.status !== 'cached') continue;
+      const variant = entry.variant ?? '';
+      const previous = found.get(variant);
+      const durationMs =
+        entry.status === 'ran' ? (entry.durationMs ?? 0) : 0;
+      found.set(variant, {
+        key: entry.key,
+        durationMs: Math.max(durationMs, previous?.durationMs ?? 0),
+        metrics: entry.metrics ?? previous?.metrics ?? {},
+      });
+    }
+  }
+  return found;
+}
+
+/** Reads the history of a training artifact from its result.json. */
+async function historyOf(key: string): Promise<Epoch[]> {
+  const file = path.join(store, 'objects', key, 'result.json');
+  const result = JSON.parse(await readFile(file, 'utf8')) as {
+    summary: { history: Epoch[] };
+  };
+  return result.summary.history;
+}
+
+/** Reads a JSON file of an artifact. */
+async function artifactJson<T>(key: string, name: string): Promise<T> {
+  const file = path.join(store, 'objects', key, name);
+  return JSON.parse(await readFile(file, 'utf8')) as T;
+}
+
+/** Parses `seed=1,init=random` into its settings. */
+function settings(variant: string): Record<string, string> {
+  const parsed: Record<string, string> = {};
+  for (const part of variant.split(',')) {
+    const [name, value] = part.split('=');
+    parsed[name] = value;
+  }
+  return parsed;
+}
+
+/** Formats a number with `digits` decimals. */
+function fixed(value: number, digits = 4): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+/** Formats a mean and its 95% interval over seeds. */
+function meanCi(values: readonly number[], digits = 4): string {
+  const ci = meanConfidenceInterval(values);
+  return `${fixed(ci.mean, digits)} ± ${fixed(ci.halfWidth, digits)}`;
+}
+
+/** One validation point of a refine-teacher curve. */
+interface CurvePoint {
+  init: string;
+  seed: string;
+  source: string;
+  epoch: number;
+  ndcg: number;
+}
+
+/** A refine-teacher curve with epoch 0 (the initialised teacher) first. */
+interface Curve {
+  init: string;
+  seed: string;
+  source: string;
+  history: Epoch[];
+}
+
+/**
+ * Reads the refine-teacher curves of `pipeline`. Variants without an
+ * `init` setting (the double-distillation sweep) are `embedding-head`.
+ */
+async function curvesOf(pipeline: string): Promise<Curve[]> {
+  const runs = await runsOf(pipeline);
+  const refined = nodeKeys(runs, 'refined');
+  const teachers = nodeKeys(runs, 'teacher');
+  const curves: Curve[] = [];
+  for (const [variant, { key }] of refined) {
+    const { seed, init = 'embedding-head', dataset } = settings(variant);
+    // Epoch 0 is the teacher as init-teacher-from-student scored it.
+    const start = teachers.get(variant)?.metrics['valid.ndcg@10'] ?? NaN;
+    const history = [
+      { epoch: 0, validNdcg10: start, trainSeconds: 0 },
+      ...(await historyOf(key)),
+    ];
+    // The full sweep also varies `dataset`: it joins the seed label so the
+    // two datasets' curves are never taken for one another.
+    const label = dataset ? `${dataset} ${seed}` : seed;
+    curves.push({ init, seed: label, source: pipeline, history });
+  }
+  return curves;
+}
+
+/** Prints the initialised teachers' validation NDCG@10 per seed. */
+function printInitialTeachers(runs: readonly RunEntry[]): void {
+  const teachers = nodeKeys(runs, 'teacher');
+  const students = nodeKeys(runs, 'student');
+  out('Validation NDCG@10 of each teacher as initialised (epoch 0), and of');
+  out('the student it was grown from:');
+  out();
+  out('| seed | student | embedding-head | function-preserving | random |');
+  out('|---|---|---|---|---|');
+  for (const seed of ['1', '2', '3']) {
+    const cells = ['embedding-head', 'function-preserving', 'random'].map(
+      (init) =>
+        fixed(
+          teachers.get(`seed=${seed},init=${init}`)?.metrics[
+            'valid.ndcg@10'
+          ] ?? NaN,
+        ),
+    );
+    const student = students.get(`seed=${seed},init=random`);
+    out(
+      `| ${seed} | ${fixed(student?.metrics['valid.ndcg@10'] ?? NaN)} | ` +
+        `${cells.join(' | ')} |`,
+    );
+  }
+  out();
+}
+
+/**
+ * Returns the scratch curve that sets `curve`'s threshold: the `random`
+ * curve of the same seed label, else the first `random` curve of the same
+ * dataset (the label's text before the seed).
+ */
+function scratchFor(curve: Curve, curves: readonly Curve[]): Curve | undefined {
+  const random = curves.filter((c) => c.init === 'random');
+  const dataset = (label: string): string =>
+    label.includes(' ') ? label.split(' ')[0] : '';
+  return (
+    random.find((c) => c.seed === curve.seed) ??
+    random.find((c) => dataset(c.seed) === dataset(curve.seed))
+  );
+}
+
+/**
+ * Prints the convergence tables and returns the points of the chart. Each
+ * curve's threshold is `fraction` of the best validation NDCG@10 of its
+ * scratch curve (see `scratchFor`).
+ */
+async function convergence(): Promise<CurvePoint[]> {
+  const runs = await runsOf(args.convergence as string);
+  printInitialTeachers(runs);
+  const sweep = await curvesOf(args.convergence as string);
+  const extra = await curvesOf(args.double as string);
+  // Seed 1's embedding-head curve exists in both sweeps. The sweep's own
+  // is used, and the other is printed as a repeatability check.
+  const curves = [
+    ...sweep,
+    ...extra.filter(
+      (c) => !sweep.some((s) => s.init === c.init && s.seed === c.seed),
+    ),
+  ].sort((a, b) => `${a.init}${a.seed}`.localeCompare(`${b.init}${b.seed}`));
+  out(
+    `Threshold: ${fraction} x the best validation NDCG@10 of the random ` +
+      'teacher of the same seed, or of the first seed that has one.',
+  );
+  out();
+  out(
+    '| init | seed | run | threshold (from seed) | epochs to threshold | ' +
+      'training s to threshold | NDCG@10 at epochs 0, 1, 2, 4, 8 | ' +
+      'best (epoch) |',
+  );
+  out('|---|---|---|---|---|---|---|---|');
+  for (const curve of curves) {
+    const scratch = scratchFor(curve, curves);
+    const threshold = scratch
+      ? fraction * Math.max(...scratch.history.map((e) => e.validNdcg10))
+      : NaN;
+    const history = curve.history;
+    const index = history.findIndex((e) => e.validNdcg10 >= threshold);
+    const train = history
+      .slice(0, index + 1)
+      .reduce((sum, e) => sum + e.trainSeconds, 0);
+    const top = history.reduce((a, b) =>
+      b.validNdcg10 > a.validNdcg10 ? b : a,
+    );
+    const at = [0, 1, 2, 4, 8]
+      .map((n) => fixed(history.find((e) => e.epoch === n)?.validNdcg10 ?? NaN))
+      .join(', ');
+    const reached =
+      index < 0 ? `not in ${history.length - 1}` : `${history[index].epoch}`;
+    out(
+      `| ${curve.init} | ${curve.seed} | ${curve.source} | ` +
+        `${fixed(threshold)} (${scratch?.seed ?? 'none'}) | ${reached} | ` +
+        `${index < 0 ? 'n/a' : fixed(train, 1)} | ${at} | ` +
+        `${fixed(top.validNdcg10)} (${top.epoch}) |`,
+    );
+  }
+  out();
+  const repeat = extra.find((c) => c.init === 'embedding-head' && c.seed === '1');
+  const original = sweep.find(
+    (c) => c.init === 'embedding-head' && c.seed === '1',
+  );
+  if (repeat && original) {
+    const differences = original.history.map((e, i) =>
+      Math.abs(e.validNdcg10 - (repeat.history[i]?.validNdcg10 ?? NaN)),
+    );
+    out(
+      'Repeatability: seed 1 embedding-head in both sweeps, largest ' +
+        `difference of validation NDCG@10 over epochs 0-8: ` +
+        `${fixed(Math.max(...differences))}.`,
+    );
+    out();
+  }
+  return curves.flatMap((c) =>
+    c.history.map((e) => ({
+      init: c.init,
+      seed: c.seed,
+      source: c.source,
+      epoch: e.epoch,
+      ndcg: e.validNdcg10,
+    })),
+  );
+}
+
+/** The files of an evaluate artifact that this script reads. */
+interface Metrics {
+  cases: number;
+  segments: Record<string, { rule: string; cases: number }>;
+  models: Record<string, Record<string, number>>;
+  comparisons: {
+    model: string;
+    metric: string;
+    n: number;
+    meanDifference: number;
+    tTest: { pValue: number };
+    wilcoxon: { pValue: number };
+  }[];
+}
+
+/** Per-user values of an evaluate artifact. */
+interface PerUser {
+  users: number[];
+  models: Record<string, Record<string, number[]>>;
+}
+
+/** Prints the test tables of the double-distillation sweep. */
+async function doubleDistillation(): Promise<void> {
+  const runs = await runsOf(args.double as string);
+  const evaluations = nodeKeys(runs, 'evaluate');
+  const datasets = nodeKeys(runs, 'data');
+  const models = ['student', 'refined', 'distilled', 'most-popular'];
+  const metricNames = ['ndcg@10', 'hr@10', 'mrr'];
+  const segments = ['', 'cold-item.', 'sparse-user.', 'rest.'];
+  const perSeed: { seed: string; metrics: Metrics; perUser: PerUser }[] = [];
+  const segmentUsers = new Map<string, Map<string, Set<number>>>();
+  for (const [variant, { key }] of [...evaluations].sort()) {
+    const seed = settings(variant).seed;
+    const metrics = await artifactJson<Metrics>(key, 'metrics.json');
+    const perUser = await artifactJson<PerUser>(key, 'per-user.json');
+    perSeed.push({ seed, metrics, perUser });
+    const dataKey = datasets.get(variant)!.key;
+    const dataset = await readDataset(path.join(store, 'objects', dataKey));
+    const caseSet = buildTestCases(dataset, 'test');
+    const assignment = assignSegments(
+      caseSet.cases,
+      trainingItemCounts(dataset),
+      { coldItemThreshold: 5, sparseUserThreshold: 30 },
+    );
+    const bySegment = new Map<string, Set<number>>();
+    for (const [name, indices] of Object.entries(assignment)) {
+      bySegment.set(
+        name,
+        new Set(indices.map((i) => caseSet.cases[i].user)),
+      );
+    }
+    segmentUsers.set(seed, bySegment);
+  }
+
+  const first = perSeed[0].metrics;
+  out('Segments (the same users in every seed):');
+  out();
+  for (const [name, segment] of Object.entries(first.segments)) {
+    out(`- \`${name}\`: ${segment.rule}; ${segment.cases} of ${first.cases}`);
+  }
+  out();
+  for (const metric of metricNames) {
+    out(`test.${metric}, mean ± 95% CI over ${perSeed.length} seeds:`);
+    out();
+    out('| model | all | cold-item | sparse-user | rest |');
+    out('|---|---|---|---|---|');
+    for (const model of models) {
+      const cells = segments.map((segment) =>
+        meanCi(
+          perSeed.map((s) => s.metrics.models[model][`test.${segment}${metric}`]),
+        ),
+      );
+      out(`| ${model} | ${cells.join(' | ')} |`);
+    }
+    out();
+  }
+
+  out('Paired tests per seed (evaluate node; student is the baseline):');
+  out();
+  out('| seed | model | metric | n | mean diff | t-test p | Wilcoxon p |');
+  out('|---|---|---|---|---|---|---|');
+  for (const { seed, metrics } of perSeed) {
+    for (const c of metrics.comparisons) {
+      if (c.metric !== 'test.ndcg@10' && c.metric !== 'test.hr@10') continue;
+      out(
+        `| ${seed} | ${c.model} | ${c.metric} | ${c.n} | ` +
+          `${fixed(c.meanDifference)} | ${fixed(c.tTest.pValue, 3)} | ` +
+          `${fixed(c.wilcoxon.pValue, 3)} |`,
+      );
+    }
+  }
+  out();
+
+  out('Paired tests per segment, test users of all seeds pooled');
+  out('(model minus student):');
+  out();
+  out(
+    '| segment | model | metric | pairs | mean diff | t-test p | ' +
+      'Wilcoxon p |',
+  );
+  out('|---|---|---|---|---|---|---|');
+  for (const segment of ['all', 'cold-item', 'sparse-user', 'rest']) {
+    for (const model of ['refined', 'distilled']) {
+      for (const metric of ['test.ndcg@10', 'test.hr@10']) {
+        const a: number[] = [];
+        const b: number[] = [];
+        for (const { seed, perUser } of perSeed) {
+          const members = segmentUsers.get(seed)!.get(segment);
+          perUser.users.forEach((user, i) => {
+            if (members && !members.has(user)) return;
+            a.push(perUser.models[model][metric][i]);
+            b.push(perUser.models.student[metric][i]);
+          });
+        }
+        const t = pairedTTest(a, b);
+        const w = wilcoxonSignedRank(a, b);
+        out(
+          `| ${segment} | ${model} | ${metric} | ${a.length} | ` +
+            `${fixed(t.meanDifference)} | ${fixed(t.pValue, 3)} | ` +
+            `${fixed(w.pValue, 3)} |`,
+        );
+      }
+    }
+  }
+  out();
+}
+
+/** Renders the validation curves, one line per seed, a colour per init. */
+async function chart(
+  points: CurvePoint[],
+  file: string,
+): Promise<void> {
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'refine-teacher: validation NDCG@10 per epoch (reduced runs)',
+    width: 520,
+    height: 300,
+    data: { values: points.map((p) => ({ ...p, run: `${p.init} ${p.seed}` })) },
+    layer: [
+      {
+        mark: { type: 'line', opacity: 0.35 },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+          y: { field: 'ndcg', type: 'quantitative', title: 'valid NDCG@10' },
+          color: { field: 'init', type: 'nominal', title: 'teacher init' },
+          detail: { field: 'run', type: 'nominal' },
+        },
+      },
+      {
+        mark: { type: 'line', point: true, strokeWidth: 2.5 },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative' },
+          y: { aggregate: 'mean', field: 'ndcg', type: 'quantitative' },
+          color: { field: 'init', type: 'nominal' },
+        },
+      },
+    ],
+  } as unknown as VegaLiteSpec;
+  await writeFile(file, await renderSvg(spec));
+}
+
+const points = await convergence();
+await doubleDistillation().catch((error: unknown) => {
+  out(`(double-distillation tables unavailable: ${String(error)})`);
+});
+if (args.svg) await chart(points, args.svg as string);
+process.stdout.write(lines.join('\n') + '\n');
