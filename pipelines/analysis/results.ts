@@ -199,8 +199,11 @@ async function curvesOf(pipeline: string): Promise<Curve[]> {
   return curves;
 }
 
-/** Prints the initialised teachers' validation NDCG@10 per seed. */
-function printInitialTeachers(runs: readonly RunEntry[]): void {
+/**
+ * Prints the initialised teachers' validation NDCG@10 per seed, and
+ * returns the students' mean validation NDCG@10.
+ */
+function printInitialTeachers(runs: readonly RunEntry[]): number {
   const teachers = nodeKeys(runs, 'teacher');
   const students = nodeKeys(runs, 'student');
   out('Validation NDCG@10 of each teacher as initialised (epoch 0), and of');
@@ -208,6 +211,7 @@ function printInitialTeachers(runs: readonly RunEntry[]): void {
   out();
   out('| seed | student | embedding-head | function-preserving | random |');
   out('|---|---|---|---|---|');
+  const studentValues: number[] = [];
   for (const seed of ['1', '2', '3']) {
     const cells = ['embedding-head', 'function-preserving', 'random'].map(
       (init) =>
@@ -218,12 +222,15 @@ function printInitialTeachers(runs: readonly RunEntry[]): void {
         ),
     );
     const student = students.get(`seed=${seed},init=random`);
+    const value = student?.metrics['valid.ndcg@10'];
+    if (value !== undefined) studentValues.push(value);
     out(
       `| ${seed} | ${fixed(student?.metrics['valid.ndcg@10'] ?? NaN)} | ` +
         `${cells.join(' | ')} |`,
     );
   }
   out();
+  return meanConfidenceInterval(studentValues).mean;
 }
 
 /**
@@ -246,9 +253,12 @@ function scratchFor(curve: Curve, curves: readonly Curve[]): Curve | undefined {
  * curve's threshold is `fraction` of the best validation NDCG@10 of its
  * scratch curve (see `scratchFor`).
  */
-async function convergence(): Promise<CurvePoint[]> {
+async function convergence(): Promise<{
+  points: CurvePoint[];
+  studentMean: number;
+}> {
   const runs = await runsOf(args.convergence as string);
-  printInitialTeachers(runs);
+  const studentMean = printInitialTeachers(runs);
   const sweep = await curvesOf(args.convergence as string);
   const extra = await curvesOf(args.double as string);
   // Seed 1's embedding-head curve exists in both sweeps. The sweep's own
@@ -311,7 +321,7 @@ async function convergence(): Promise<CurvePoint[]> {
     );
     out();
   }
-  return curves.flatMap((c) =>
+  const points = curves.flatMap((c) =>
     c.history.map((e) => ({
       init: c.init,
       seed: c.seed,
@@ -320,6 +330,7 @@ async function convergence(): Promise<CurvePoint[]> {
       ndcg: e.validNdcg10,
     })),
   );
+  return { points, studentMean };
 }
 
 /** The files of an evaluate artifact that this script reads. */
@@ -425,7 +436,7 @@ async function doubleDistillation(): Promise<void> {
   out('|---|---|---|---|---|---|---|');
   for (const segment of ['all', 'cold-item', 'sparse-user', 'rest']) {
     for (const model of ['refined', 'distilled']) {
-      for (const metric of ['test.ndcg@10', 'test.hr@10']) {
+      for (const metric of ['test.ndcg@10', 'test.hr@10', 'test.mrr']) {
         const a: number[] = [];
         const b: number[] = [];
         for (const { seed, perUser } of perSeed) {
@@ -452,8 +463,10 @@ async function doubleDistillation(): Promise<void> {
 /** Renders the validation curves, one line per seed, a colour per init. */
 async function chart(
   points: CurvePoint[],
+  studentMean: number,
   file: string,
 ): Promise<void> {
+  const epochAxis = { title: 'epoch', tickMinStep: 1, format: 'd' };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'refine-teacher: validation NDCG@10 per epoch (reduced runs)',
@@ -464,7 +477,7 @@ async function chart(
       {
         mark: { type: 'line', opacity: 0.35 },
         encoding: {
-          x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+          x: { field: 'epoch', type: 'quantitative', axis: epochAxis },
           y: { field: 'ndcg', type: 'quantitative', title: 'valid NDCG@10' },
           color: { field: 'init', type: 'nominal', title: 'teacher init' },
           detail: { field: 'run', type: 'nominal' },
@@ -473,9 +486,25 @@ async function chart(
       {
         mark: { type: 'line', point: true, strokeWidth: 2.5 },
         encoding: {
-          x: { field: 'epoch', type: 'quantitative' },
+          x: { field: 'epoch', type: 'quantitative', axis: epochAxis },
           y: { aggregate: 'mean', field: 'ndcg', type: 'quantitative' },
           color: { field: 'init', type: 'nominal' },
+        },
+      },
+      {
+        // The students' mean validation NDCG@10, the level that the
+        // function-preserving teachers start at.
+        data: { values: [{ student: studentMean }] },
+        mark: { type: 'rule', strokeDash: [4, 4], color: '#555' },
+        encoding: { y: { field: 'student', type: 'quantitative' } },
+      },
+      {
+        data: { values: [{ student: studentMean, epoch: 8 }] },
+        mark: { type: 'text', align: 'right', dy: -7, color: '#555' },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative' },
+          y: { field: 'student', type: 'quantitative' },
+          text: { value: 'student (mean)' },
         },
       },
     ],
@@ -483,9 +512,9 @@ async function chart(
   await writeFile(file, await renderSvg(spec));
 }
 
-const points = await convergence();
+const { points, studentMean } = await convergence();
 await doubleDistillation().catch((error: unknown) => {
   out(`(double-distillation tables unavailable: ${String(error)})`);
 });
-if (args.svg) await chart(points, args.svg as string);
+if (args.svg) await chart(points, studentMean, args.svg as string);
 process.stdout.write(lines.join('\n') + '\n');
