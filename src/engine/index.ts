@@ -79,9 +79,10 @@ export interface EngineInfo {
 }
 
 /** The CPU backend that `auto` takes when no TensorFlow C backend loads. */
-// `cpu` gets BLAS products plus the plain-JS kernels and the native item
-// softmax; `wasm` gets only BLAS BatchMatMul, keeps tfjs's scalar loops
-// elsewhere and has a 4 GB heap. docs/benchmarks.md has the step times.
+// TODO: bench/step.ts measured a student step on `wasm` with BLAS at
+// about half the time of `cpu` with BLAS (docs/benchmarks.md), but the
+// teacher has not been run within wasm's 4 GB heap yet, so `auto` stays
+// on `cpu` until it has; `--backend wasm` selects the faster path.
 const AUTO_CPU_BACKEND: 'cpu' | 'wasm' = 'cpu';
 
 let active: EngineInfo | undefined;
