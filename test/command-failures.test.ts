@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommandError } from '../src/nodes/command/errors.js';
+import { isUserError } from '../src/runner/user-error.js';
 import { CommandProject, statuses } from './command-project.js';
 
 let project: CommandProject;
@@ -54,6 +56,8 @@ describe('command node failures', () => {
     const error = result.record.nodes.step.error!;
     expect(error.code).toBe('COMMAND_FAILED');
     expect(error.message).toContain('exited with code 3');
+    // A typed failure carries no stack trace under its message.
+    expect(error.detail).toBeUndefined();
     expect(error.message).toContain('problem 30');
     expect(error.message).toContain('problem 11');
     // Only the last 20 lines are kept.
@@ -84,6 +88,7 @@ describe('command node failures', () => {
     expect(error.code).toBe('COMMAND_INVALID_PARAM');
     expect(error.message).toContain('`|`');
     expect(error.message).toContain('shell: true');
+    expect(error.detail).toBeUndefined();
   });
 
   it('runs pipes with shell true', async () => {
@@ -120,5 +125,22 @@ describe('command node failures', () => {
     await project.write('nothing.mjs', '');
     const result = await project.run(pipeline('cmd: node nothing.mjs\nouts: [out.txt]'));
     expect(result.record.nodes.step.error?.code).toBe('COMMAND_OUT_MISSING');
+  });
+});
+
+describe('isUserError', () => {
+  it('keeps stacks only for unexpected errors', () => {
+    const invalid = new CommandError('COMMAND_INVALID_PARAM', 'bad out');
+    expect(isUserError(invalid)).toBe(true);
+    expect(isUserError(new Error('boom'))).toBe(false);
+    const missing = Object.assign(new Error('no file'), {
+      code: 'ENOENT',
+      errno: -2,
+    });
+    expect(isUserError(missing)).toBe(false);
+    const internal = Object.assign(new TypeError('bad arg'), {
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+    expect(isUserError(internal)).toBe(false);
   });
 });

@@ -21,6 +21,7 @@ import {
 import { orderNodes } from './node-order.js';
 import { readRunRecords } from './record-file.js';
 import type { CacheKeyFields } from './run-record.js';
+import { isUserError } from './user-error.js';
 
 /** Options of `plan`. */
 export interface PlanOptions {
@@ -246,9 +247,7 @@ export function toEventError(
   fallbackCode = 'ERROR',
 ): EventError {
   const code = (error as { code?: unknown }).code;
-  const typed =
-    error instanceof FileDependencyError ||
-    typeof (error as { reason?: unknown }).reason === 'string';
+  const typed = error instanceof FileDependencyError || isUserError(error);
   // A typed failure's message names the path or value and the fix, and a
   // stack trace under it would only bury that.
   const stack = error instanceof Error && !typed ? error.stack : undefined;

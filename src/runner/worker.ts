@@ -15,6 +15,7 @@ import {
   type WorkerMessage,
   type WorkerRequest,
 } from './worker-protocol.js';
+import { isUserError } from './user-error.js';
 
 /** Exit code of a worker that could not report its result over IPC. */
 const EXIT_NO_CHANNEL = 70;
@@ -151,14 +152,7 @@ function describeError(error: unknown): {
   return {
     code: typeof code === 'string' ? code : 'NODE_THREW',
     message: error instanceof Error ? error.message : String(error),
-    stack: error instanceof Error && !isTyped(error) ? error.stack : undefined,
+    stack:
+      error instanceof Error && !isUserError(error) ? error.stack : undefined,
   };
-}
-
-// An error with a string `reason` (a `DataError`, a `CanonicalJsonError`,
-// an `EngineUnavailableError`) is a typed failure whose message names the
-// file or value and the fix. Its stack trace would bury that message, so
-// only other errors keep it.
-function isTyped(error: Error): boolean {
-  return typeof (error as { reason?: unknown }).reason === 'string';
 }
