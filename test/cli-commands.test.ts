@@ -1,6 +1,7 @@
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../src/runner/index.js';
 import {
   cliFolder,
   distillery,
@@ -123,6 +124,20 @@ describe('distillery commands', () => {
     );
   });
 
+  it('lists the runs of an ambiguous prefix', async () => {
+    await writeRecord(dir, fakeRecord('20261204-101500-aaaa'));
+    await writeRecord(dir, fakeRecord('20261204-101500-aabb'));
+    const result = await distillery(dir, ['show', '20261204-101500-aa']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('`20261204-101500-aa` is ambiguous');
+    expect(result.stderr).toContain(
+      '(20261204-101500-aabb, 20261204-101500-aaaa)',
+    );
+    expect(result.stderr).not.toContain('No run matches');
+    const unique = await distillery(dir, ['show', '20261204-101500-aab']);
+    expect(unique.exitCode).toBe(0);
+  });
+
   it('lists node types with their params', async () => {
     const result = await distillery(dir, ['types', '--node-types', FAKE_TYPES]);
     expect(result.exitCode).toBe(0);
@@ -135,3 +150,27 @@ describe('distillery commands', () => {
     );
   });
 });
+
+// A finished run record with no nodes, as the runner writes it.
+function fakeRecord(id: string, fields: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id,
+    pipeline: 'demo',
+    pipelineFile: join(dir, 'pipeline.yaml'),
+    variants: [null],
+    overrides: [],
+    startedAt: '2026-12-04T10:15:00.000Z',
+    endedAt: '2026-12-04T10:15:01.000Z',
+    status: 'succeeded',
+    store: join(dir, 'artifacts'),
+    nodes: {},
+    ...fields,
+  };
+}
+
+// Writes `record` where the default store keeps run records.
+async function writeRecord(folder: string, record: RunRecord): Promise<void> {
+  const runs = join(folder, 'artifacts', 'runs');
+  await mkdir(runs, { recursive: true });
+  await writeFile(join(runs, `${record.id}.json`), JSON.stringify(record));
+}

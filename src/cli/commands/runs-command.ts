@@ -6,6 +6,7 @@ import {
   readRunRecords,
   type RunRecord,
 } from '../../runner/index.js';
+import type { Store } from '../../store/index.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../io.js';
 import { addStoreOption, openStore } from '../options.js';
@@ -38,12 +39,9 @@ export function showCommand(io: CliIo): Command {
   addStoreOption(command);
   return command.action(
     async (id: string, options: { store?: string; json?: boolean }) => {
-      const record = await readRunRecord(openStore(options), id);
-      if (!record) {
-        throw new CliError(
-          `No run matches \`${id}\`: run \`distillery runs\` to list the run ids.`,
-        );
-      }
+      const store = openStore(options);
+      const record = await readRunRecord(store, id);
+      if (!record) throw await unmatchedRun(store, id);
 
       io.stdout.write(
         options.json
@@ -51,6 +49,24 @@ export function showCommand(io: CliIo): Command {
           : `${formatRun(record)}\n`,
       );
     },
+  );
+}
+
+// Explains why `id` names no run: no id starts with it, or several do.
+async function unmatchedRun(store: Store, id: string): Promise<CliError> {
+  const matches = (await readRunRecords(store))
+    .map((record) => record.id)
+    .filter((runId) => runId.startsWith(id));
+  if (matches.length < 2) {
+    return new CliError(
+      `No run matches \`${id}\`: run \`distillery runs\` to list the run ids.`,
+    );
+  }
+
+  return new CliError(
+    `The run prefix \`${id}\` is ambiguous: it matches ` +
+      `${matches.length} runs (${matches.join(', ')}). ` +
+      'Give more characters of the run id.',
   );
 }
 
