@@ -88,7 +88,9 @@ describe('BLAS fallback', () => {
     const expected = await withStockKernels(run);
     const info = await initEngine({ backend: 'wasm' });
     expect(info.backend).toBe('wasm');
-    expect(info.kernels).toEqual(['UnsortedSegmentSum', 'BatchMatMul']);
+    expect(info.kernels).toEqual([
+      'UnsortedSegmentSum', 'BatchMatMul', 'softmaxCrossEntropyOverItems',
+    ]);
     expectClose(run(), expected);
   });
 

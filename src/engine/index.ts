@@ -194,12 +194,12 @@ function blasOptions(options: EngineOptions): {
 }
 
 function registerBlasKernels(backend: 'cpu' | 'wasm', blas: Blas): string[] {
+  setItemSoftmaxBlas(blas);
   if (backend === 'wasm') {
     registerWasmBlasKernels(blas);
-    return ['BatchMatMul'];
+    return ['BatchMatMul', 'softmaxCrossEntropyOverItems'];
   }
   registerCpuBlasKernels(blas);
-  setItemSoftmaxBlas(blas);
   return ['BatchMatMul', '_FusedMatMul', 'softmaxCrossEntropyOverItems'];
 }
 

@@ -27,8 +27,9 @@ const DEFAULT_CHUNK_ROWS = 2048;
 let nativeBlas: Blas | undefined;
 
 /**
- * Sets the BLAS library for the native path on the `cpu` backend, or
- * clears it. `initEngine` calls this; other backends use tensor ops.
+ * Sets the BLAS library for the native path on the `cpu` and `wasm`
+ * backends, or clears it. `initEngine` calls this; other backends use
+ * tensor ops.
  */
 export function setItemSoftmaxBlas(blas: Blas | undefined): void {
   nativeBlas = blas;
@@ -51,7 +52,8 @@ export function softmaxCrossEntropyOverItems(
   const rows = hidden.shape[0];
   const items = table.shape[0];
   checkTargets(targets, items);
-  const native = nativeBlas && tf.getBackend() === 'cpu' &&
+  const backend = tf.getBackend();
+  const native = nativeBlas && (backend === 'cpu' || backend === 'wasm') &&
     hidden.dtype === 'float32' && table.dtype === 'float32';
   if (native) {
     return nativeLoss(nativeBlas!, hidden, table, targets, chunkRows);
