@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NodeType } from '../src/nodes/node-type.js';
 import { clearFingerprintCache } from '../src/hashing/index.js';
+import { plan, run } from '../src/runner/index.js';
 import { lockPath } from '../src/store/index.js';
 import { fakeSource } from './fixtures/fake-node-types.js';
 import { RunnerRig, type TestNode } from './fixtures/runner-rig.js';
@@ -82,6 +83,48 @@ describe('plan', () => {
     await rig.store.quarantine(first.record.nodes.eval.key as never);
     const planned = await rig.plan(nodes(0.001));
     expect(summary(planned)[2]).toEqual(['eval', 'run', ['no artifact']]);
+  });
+});
+
+describe('plan of a copied pipeline file', () => {
+  beforeEach(async () => {
+    rig = await RunnerRig.create();
+  });
+
+  const nodes = (offset: number): TestNode[] => [
+    { name: 'data', type: 'fake-source', params: { value: 1 } },
+    {
+      name: 'train',
+      type: 'fake-add',
+      params: { offset },
+      inputs: { a: 'data' },
+    },
+  ];
+
+  function planAt(file: string, offset: number) {
+    const resolved = rig.resolve(nodes(offset));
+    resolved.spec.file = join(rig.root, file);
+    return plan(resolved, rig.options());
+  }
+
+  it('names changes from a record of another path', async () => {
+    await rig.run(nodes(0.001));
+    const planned = await planAt('copy.yaml', 0.002);
+    expect(summary(planned)).toEqual([
+      ['data', 'cached', []],
+      ['train', 'run', ['params changed: offset 0.001 -> 0.002']],
+    ]);
+  });
+
+  it('prefers records of the same path', async () => {
+    await rig.run(nodes(0.001));
+    const copy = rig.resolve(nodes(0.003));
+    copy.spec.file = join(rig.root, 'copy.yaml');
+    await run(copy, rig.options());
+    const original = await rig.plan(nodes(0.002));
+    expect(original.nodes[1].reasons).toEqual([
+      'params changed: offset 0.001 -> 0.002',
+    ]);
   });
 });
 

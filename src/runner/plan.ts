@@ -83,7 +83,7 @@ export async function plan(
   options: PlanOptions,
 ): Promise<Plan> {
   const order = orderNodes(resolved);
-  const previous = await previousKeyFields(options.store, resolved.spec.file);
+  const previous = await previousKeyFields(options.store, resolved.spec);
   const planned = new Map<string, PlannedNode>();
   const identities = new Map<string, string>();
   const firstByIdentity = new Map<string, string>();
@@ -221,16 +221,24 @@ function workIdentity(
 
 /**
  * Key fields of each node id in the newest run record of the same
- * pipeline file that has them.
+ * pipeline file that has them. A node id that no record of this file has
+ * falls back to the newest record of a pipeline with the same name, so a
+ * copied or moved file keeps its reasons.
  */
 async function previousKeyFields(
   store: Store,
-  pipelineFile: string,
+  spec: { file: string; name: string },
 ): Promise<Map<string, CacheKeyFields>> {
+  const records = await readRunRecords(store);
+  const sameFile = records.filter(
+    (record) => record.pipelineFile === spec.file,
+  );
+  const sameName = records.filter(
+    (record) =>
+      record.pipelineFile !== spec.file && record.pipeline === spec.name,
+  );
   const fields = new Map<string, CacheKeyFields>();
-  for (const record of await readRunRecords(store)) {
-    if (record.pipelineFile !== pipelineFile) continue;
-
+  for (const record of [...sameFile, ...sameName]) {
     for (const node of Object.values(record.nodes)) {
       if (node.keyFields && !fields.has(node.id)) {
         fields.set(node.id, node.keyFields);
