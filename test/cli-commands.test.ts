@@ -1,4 +1,5 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/runner/index.js';
@@ -8,6 +9,7 @@ import {
   FAKE_TYPES,
   writePipeline,
 } from './cli-helpers.js';
+import { deadPid } from './store-helpers.js';
 
 const PIPELINE = `name: demo
 nodes:
@@ -68,6 +70,11 @@ describe('distillery commands', () => {
       },
     ]);
 
+    const records = JSON.parse(
+      (await distillery(dir, ['runs', '--json'])).stdout,
+    );
+    expect(records[0].host).toBe(hostname());
+    expect(records[0].pid).toEqual(expect.any(Number));
     const runs = await distillery(dir, ['runs']);
     expect(runs.stdout).toMatch(
       /^\d{8}-\d{6}-[0-9a-f]{4} +succeeded +demo +2 ran/m,
@@ -136,6 +143,37 @@ describe('distillery commands', () => {
     expect(result.stderr).not.toContain('No run matches');
     const unique = await distillery(dir, ['show', '20261204-101500-aab']);
     expect(unique.exitCode).toBe(0);
+  });
+
+  it('shows a run whose runner died as interrupted', async () => {
+    const running = {
+      status: 'running' as const,
+      endedAt: null,
+      host: hostname(),
+    };
+    await writeRecord(
+      dir,
+      fakeRecord('20261204-101500-dead', { ...running, pid: deadPid() }),
+    );
+    await writeRecord(
+      dir,
+      fakeRecord('20261204-101600-live', { ...running, pid: process.pid }),
+    );
+    const records = JSON.parse(
+      (await distillery(dir, ['runs', '--json'])).stdout,
+    );
+    expect(records[0].host).toBe(hostname());
+    expect(records[0].pid).toEqual(expect.any(Number));
+    const runs = await distillery(dir, ['runs']);
+    expect(runs.stdout).toMatch(/^20261204-101500-dead +interrupted +demo/m);
+    expect(runs.stdout).toMatch(/^20261204-101600-live +running +demo/m);
+    const show = await distillery(dir, ['show', '20261204-101500-dead']);
+    expect(show.stdout).toContain('status    interrupted');
+    const json = await distillery(dir, ['runs', '--json']);
+    const statuses = JSON.parse(json.stdout).map(
+      (record: RunRecord) => record.status,
+    );
+    expect(statuses).toEqual(['running', 'interrupted']);
   });
 
   it('lists node types with their params', async () => {

@@ -9,6 +9,7 @@ export {
   DurableJsonFile,
 } from './record-file.js';
 export { createRunId } from './run-id.js';
+export { runStatus, type RunStatus } from './run-status.js';
 export { describeChanges, describeParamChanges } from './change-reasons.js';
 export { metricsTable, EVALUATE_TYPE } from './evaluation-metrics.js';
 export type { MetricsTable } from './evaluation-metrics.js';

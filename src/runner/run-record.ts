@@ -60,6 +60,10 @@ export interface RunRecord {
   status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   /** Absolute path of the store. */
   store: string;
+  /** Process id of the runner that writes this record; absent in old ones. */
+  pid?: number;
+  /** Host name of the machine of that runner; absent in old ones. */
+  host?: string;
   /** Backend and package versions of TensorFlow.js, when a node used it. */
   engine?: { backend: string; versions: Record<string, string> };
   /** Nodes by planned node id, in topological order. */

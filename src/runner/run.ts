@@ -2,6 +2,7 @@
  * `run`: plans a resolved pipeline, then executes the nodes that are not
  * cached, up to `jobs` at once, each in its own child process.
  */
+import { hostname } from 'node:os';
 import type { Logger, NodeOutcome, RunEvent } from '../events/events.js';
 import { RunRecordWriter } from './record-file.js';
 import { createRunId } from './run-id.js';
@@ -99,6 +100,8 @@ function initialRecord(
     endedAt: null,
     status: 'running',
     store: options.store.root,
+    pid: process.pid,
+    host: hostname(),
     nodes,
   };
 }

@@ -4,6 +4,7 @@ import { formatDuration, formatNumber } from '../../events/format.js';
 import {
   readRunRecord,
   readRunRecords,
+  runStatus,
   type RunRecord,
 } from '../../runner/index.js';
 import type { Store } from '../../store/index.js';
@@ -21,7 +22,8 @@ export function runsCommand(io: CliIo): Command {
   return command.action(async (options: { store?: string; json?: boolean }) => {
     const records = await readRunRecords(openStore(options));
     if (options.json) {
-      io.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+      const shown = records.map(withRunStatus);
+      io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     } else if (records.length === 0) {
       io.stdout.write('No runs recorded in this store yet.\n');
     } else {
@@ -45,7 +47,7 @@ export function showCommand(io: CliIo): Command {
 
       io.stdout.write(
         options.json
-          ? `${JSON.stringify(record, null, 2)}\n`
+          ? `${JSON.stringify(withRunStatus(record), null, 2)}\n`
           : `${formatRun(record)}\n`,
       );
     },
@@ -73,7 +75,7 @@ async function unmatchedRun(store: Store, id: string): Promise<CliError> {
 function formatRuns(records: RunRecord[]): string {
   const rows = records.map((record) => [
     record.id,
-    record.status,
+    runStatus(record),
     record.pipeline,
     countStatuses(record),
     record.endedAt
@@ -94,11 +96,18 @@ function countStatuses(record: RunRecord): string {
   return [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
 }
 
+// The record with its displayed status, so a killed run reads as
+// `interrupted` in JSON too.
+function withRunStatus(record: RunRecord): object {
+  return { ...record, status: runStatus(record) };
+}
+
 function formatRun(record: RunRecord): string {
+  const status = runStatus(record);
   const header = [
     `run       ${record.id}`,
     `pipeline  ${record.pipeline} (${record.pipelineFile})`,
-    `status    ${record.status}`,
+    `status    ${status}`,
     `started   ${record.startedAt}`,
     `ended     ${record.endedAt ?? '-'}`,
     `store     ${record.store}`,
@@ -110,7 +119,9 @@ function formatRun(record: RunRecord): string {
   const rows = Object.values(record.nodes).map((node) => [
     node.id,
     node.type,
-    node.status,
+    status === 'interrupted' && node.status === 'running'
+      ? 'interrupted'
+      : node.status,
     node.key ? node.key.slice(0, 12) : '-',
     node.durationMs !== undefined ? formatDuration(node.durationMs) : '-',
     Object.entries(node.metrics)
