@@ -280,6 +280,7 @@ async function convergence(): Promise<{
       'best (epoch) |',
   );
   out('|---|---|---|---|---|---|---|---|');
+  const byInit = new Map<string, number[][]>();
   for (const curve of curves) {
     const scratch = scratchFor(curve, curves);
     const threshold = scratch
@@ -298,11 +299,36 @@ async function convergence(): Promise<{
       .join(', ');
     const reached =
       index < 0 ? `not in ${history.length - 1}` : `${history[index].epoch}`;
+    if (!byInit.has(curve.init)) byInit.set(curve.init, []);
+    byInit
+      .get(curve.init)!
+      .push([
+        index < 0 ? NaN : history[index].epoch,
+        index < 0 ? NaN : train,
+        history[history.length - 1].validNdcg10,
+        top.validNdcg10,
+      ]);
     out(
       `| ${curve.init} | ${curve.seed} | ${curve.source} | ` +
         `${fixed(threshold)} (${scratch?.seed ?? 'none'}) | ${reached} | ` +
         `${index < 0 ? 'n/a' : fixed(train, 1)} | ${at} | ` +
         `${fixed(top.validNdcg10)} (${top.epoch}) |`,
+    );
+  }
+  out();
+  out('Mean ± 95% CI over the seeds of each initialisation:');
+  out();
+  out(
+    '| init | seeds | epochs to threshold | training s to threshold | ' +
+      'NDCG@10 at the last epoch | best NDCG@10 |',
+  );
+  out('|---|---|---|---|---|---|');
+  for (const [init, rows] of byInit) {
+    const column = (i: number): number[] => rows.map((row) => row[i]);
+    out(
+      `| ${init} | ${rows.length} | ${meanCi(column(0), 2)} | ` +
+        `${meanCi(column(1), 1)} | ${meanCi(column(2))} | ` +
+        `${meanCi(column(3))} |`,
     );
   }
   out();
