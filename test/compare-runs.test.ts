@@ -359,6 +359,70 @@ describe('compare on one seed', () => {
   });
 });
 
+describe('compare with --set overrides', () => {
+  const EPOCHS = 'nodes.refined.params.epochs=9';
+
+  // Writes a run of seed 1 with random init, made with `overrides`.
+  async function writeOverriddenRun(
+    store: string,
+    runId: string,
+    startedAt: string,
+    overrides: string[],
+  ): Promise<void> {
+    const file = fixture.pipelineFile;
+    const record = await writeRun(store, file, runId, startedAt, [
+      { seed: 1, init: 'random' },
+    ]);
+    record.overrides = overrides;
+    await writeFile(
+      path.join(store, 'runs', `${runId}.json`),
+      JSON.stringify(record),
+    );
+  }
+
+  function compare(store: string, format: string, overrides?: string[]) {
+    return runCompareCommand({
+      target: fixture.pipelineFile,
+      store,
+      format,
+      overrides,
+    });
+  }
+
+  it('prefers runs without overrides', async () => {
+    const store = path.join(fixture.store, '..', 'with-overrides');
+    await writeOverriddenRun(store, 'plain', '2026-04-01T00:00:00.000Z', []);
+    await writeOverriddenRun(store, 'tweaked', '2026-04-02T00:00:00.000Z', [
+      EPOCHS,
+    ]);
+
+    const plain = JSON.parse(await compare(store, 'json')) as CompareTable;
+    expect(plain.runIds).toEqual(['plain']);
+    expect(plain.overrides).toEqual([]);
+    expect(await compare(store, 'table')).not.toContain('overrides:');
+
+    const chosen = JSON.parse(
+      await compare(store, 'json', [EPOCHS]),
+    ) as CompareTable;
+    expect(chosen.runIds).toEqual(['tweaked']);
+    expect(chosen.overrides).toEqual([EPOCHS]);
+    await expect(compare(store, 'json', ['vars.seed=5'])).rejects.toThrow(
+      'No run was made with exactly `--set vars.seed=5`',
+    );
+  });
+
+  it('names the overrides of the only runs', async () => {
+    const store = path.join(fixture.store, '..', 'only-overrides');
+    await writeOverriddenRun(store, 'tweaked', '2026-04-02T00:00:00.000Z', [
+      EPOCHS,
+    ]);
+    const table = await compare(store, 'table');
+    expect(table).toContain('(run tweaked)\noverrides: --set ' + EPOCHS);
+    const markdown = await compare(store, 'markdown');
+    expect(markdown).toContain(`overrides: --set ${EPOCHS}`);
+  });
+});
+
 /** Splits a CSV line whose quoted fields contain no quotes. */
 function parseCsvLine(line: string): string[] {
   return [...line.matchAll(/("([^"]*)"|[^,]*)(,|$)/g)]

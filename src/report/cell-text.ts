@@ -54,6 +54,14 @@ export function labelHeader(table: CompareTable): string {
   return table.grouped ? 'setting' : 'variant';
 }
 
+/**
+ * Returns the line that names the `--set` overrides of the compared runs,
+ * such as `overrides: --set a=1 --set b=2`.
+ */
+export function overridesLine(overrides: readonly string[]): string {
+  return `overrides: ${overrides.map((o) => `--set ${o}`).join(' ')}`;
+}
+
 /** Returns the sentences that explain the cells, for under a table. */
 export function legendLines(table: CompareTable): string[] {
   const lines: string[] = [];

@@ -12,6 +12,11 @@ import { writeReport } from './write-report.js';
 export interface CompareCommandArgs {
   /** Pipeline file, or run ids separated by commas. */
   target: string;
+  /**
+   * Use only runs of a pipeline file made with exactly these `--set`
+   * overrides. Default: prefer runs without overrides.
+   */
+  overrides?: readonly string[];
   /** Folder of the artifact store. */
   store: string;
   /** `table`, `csv`, `json` or `markdown`. Default `table`. */
@@ -30,6 +35,11 @@ export interface CompareCommandArgs {
 export interface ReportCommandArgs {
   /** Pipeline file, or run ids separated by commas. */
   target: string;
+  /**
+   * Use only runs of a pipeline file made with exactly these `--set`
+   * overrides. Default: prefer runs without overrides.
+   */
+  overrides?: readonly string[];
   /** Folder of the artifact store. */
   store: string;
   /**
@@ -56,6 +66,7 @@ export async function runCompareCommand(
     args.target,
     args.store,
     args.registry,
+    { overrides: args.overrides },
   );
   const table = await compareRuns(records, {
     store: args.store,
@@ -78,6 +89,7 @@ export async function runReportCommand(
     args.target,
     args.store,
     args.registry,
+    { overrides: args.overrides },
   );
   const edges = await declaredEdges(records, args.registry);
   const newest = [...records].sort((a, b) =>

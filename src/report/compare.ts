@@ -64,6 +64,11 @@ export interface CompareTable {
   /** Pipeline names of the runs compared. */
   pipelines: string[];
   runIds: string[];
+  /**
+   * Distinct `--set` overrides of the runs the rows come from, in the
+   * order first seen; empty when every row is the pipeline file as is.
+   */
+  overrides?: string[];
   /** Whether rows aggregate several seeds each. */
   grouped: boolean;
   /** Confidence level of the intervals. */
@@ -122,6 +127,7 @@ export function compareVariants(
   return {
     pipelines: [],
     runIds: [...new Set(variants.map((v) => v.runId))],
+    overrides: [...new Set(variants.flatMap((v) => v.overrides ?? []))],
     grouped,
     level,
     alpha,

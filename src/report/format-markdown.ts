@@ -7,6 +7,7 @@ import {
   labelHeader,
   labelIsRedundant,
   legendLines,
+  overridesLine,
 } from './cell-text.js';
 import type { CompareRow, CompareTable } from './compare.js';
 
@@ -25,7 +26,11 @@ export function formatMarkdown(table: CompareTable): string {
 
   const lines = [header, align, ...table.rows.map((r) => rowCells(table, r))];
   const text = lines.map((cells) => `| ${cells.map(escape).join(' | ')} |`);
-  const legend = legendLines(table);
+  const overrides = table.overrides ?? [];
+  const legend = [
+    ...(overrides.length > 0 ? [overridesLine(overrides)] : []),
+    ...legendLines(table),
+  ];
   if (legend.length > 0) text.push('', ...legend);
   return `${text.join('\n')}\n`;
 }

@@ -10,6 +10,7 @@ import {
   labelHeader,
   labelIsRedundant,
   legendLines,
+  overridesLine,
 } from './cell-text.js';
 import type { CompareTable } from './compare.js';
 
@@ -61,7 +62,10 @@ function titleLine(table: CompareTable): string {
   const runs = table.runIds.length === 1 ? 'run' : 'runs';
   const names =
     table.pipelines.length > 0 ? `${table.pipelines.join(', ')}: ` : '';
-  return `${names}${what} (${runs} ${table.runIds.join(', ')})`;
+  const title = `${names}${what} (${runs} ${table.runIds.join(', ')})`;
+  const overrides = table.overrides ?? [];
+  if (overrides.length === 0) return title;
+  return `${title}\n${overridesLine(overrides)}`;
 }
 
 function fixedColumns(table: CompareTable): TextColumn[] {

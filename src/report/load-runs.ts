@@ -133,7 +133,12 @@ export async function loadVariantResults(
   only?: readonly (string | null)[],
   options: { includeUnevaluated?: boolean } = {},
 ): Promise<VariantResult[]> {
-  const newestFirst = [...records].sort(byStartTime).reverse();
+  // Runs of the file as written come before runs with `--set` overrides,
+  // so a variant's overridden result is used only when it has no other.
+  const newestFirst = [...records]
+    .sort(byStartTime)
+    .reverse()
+    .sort((a, b) => overrideCount(a) - overrideCount(b));
   const chosen = new Map<
     string,
     { record: RunRecord; variant: string | null }
@@ -168,6 +173,34 @@ export async function loadVariantResults(
   }
 
   return results;
+}
+
+// Ranks runs without overrides first; `sort` keeps the order within a rank.
+function overrideCount(record: RunRecord): number {
+  return (record.overrides ?? []).length > 0 ? 1 : 0;
+}
+
+/**
+ * Keeps the runs whose `--set` overrides are exactly `overrides`, in any
+ * order. Throws `NO_RUNS_FOR_PIPELINE` when none are.
+ */
+export function runsWithOverrides(
+  records: readonly RunRecord[],
+  overrides: readonly string[],
+): RunRecord[] {
+  const expected = [...overrides].sort().join('\n');
+  const matching = records.filter(
+    (record) => [...(record.overrides ?? [])].sort().join('\n') === expected,
+  );
+  if (matching.length > 0) return matching;
+
+  const flags = overrides.map((o) => `--set ${o}`).join(' ');
+  throw new ReportError(
+    'NO_RUNS_FOR_PIPELINE',
+    `No run was made with exactly \`${flags}\`. ` +
+      'List the overrides of each run with `distillery show RUN`, or ' +
+      'run the pipeline with those overrides first.',
+  );
 }
 
 /** Returns the nodes of one variant of a run, in the record's order. */
@@ -312,6 +345,7 @@ async function loadVariant(
   const result: VariantResult = {
     variant,
     runId: record.id,
+    overrides: record.overrides ?? [],
     params: paramsOf(nodes),
     evaluations: [],
     curves: [],

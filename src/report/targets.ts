@@ -8,7 +8,11 @@ import type { RunRecord } from '../runner/run-record.js';
 import { PipelineError } from '../spec/pipeline-error.js';
 import { loadPipeline } from '../spec/load.js';
 import type { PipelineSpec } from '../spec/types.js';
-import { readRunRecord, runsOfPipeline } from './load-runs.js';
+import {
+  readRunRecord,
+  runsOfPipeline,
+  runsWithOverrides,
+} from './load-runs.js';
 
 const PIPELINE_EXTENSION = /\.ya?ml$/i;
 
@@ -26,7 +30,8 @@ export interface ResolvedTarget {
 /**
  * Returns the run records a target names: every run of a pipeline file
  * (`loadVariantResults` then keeps the latest result of each variant), or
- * the runs with the given ids.
+ * the runs with the given ids. With `overrides`, only the runs of a
+ * pipeline file made with exactly those `--set` overrides count.
  *
  * A target is a pipeline file when it ends in `.yaml` or `.yml` or is an
  * existing file. Any other target is a run id, or several separated by
@@ -36,6 +41,7 @@ export async function resolveTarget(
   target: string | readonly string[],
   store: string,
   registry?: NodeTypeRegistry,
+  options: { overrides?: readonly string[] } = {},
 ): Promise<ResolvedTarget> {
   const parts = (typeof target === 'string' ? [target] : [...target])
     .flatMap((t) => t.split(','))
@@ -49,7 +55,12 @@ export async function resolveTarget(
       continue;
     }
 
-    records.push(...(await runsOfPipeline(store, part)));
+    const runs = await runsOfPipeline(store, part);
+    records.push(
+      ...(options.overrides
+        ? runsWithOverrides(runs, options.overrides)
+        : runs),
+    );
     const spec = await loadSpec(part, registry);
     if (spec) variants = [...(variants ?? []), ...variantNames(spec)];
   }

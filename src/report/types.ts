@@ -48,6 +48,8 @@ export interface VariantResult {
   variant: string | null;
   /** Id of the run whose record the results come from. */
   runId: string;
+  /** `--set` overrides of that run; absent or empty for the file as is. */
+  overrides?: string[];
   /** Resolved parameters of the variant's nodes, by `node.param`. */
   params: Record<string, unknown>;
   evaluations: EvaluationResult[];

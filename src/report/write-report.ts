@@ -157,12 +157,18 @@ function selection(
   return options.variants.length > 0 ? options.variants : undefined;
 }
 
+// A run's id and status, and its `--set` overrides when it has any.
+function describeRun(record: RunRecord): string {
+  const overrides = (record.overrides ?? []).map((o) => `--set ${o}`);
+  return `${record.id} (${[record.status, ...overrides].join(', ')})`;
+}
+
 function recordFacts(
   records: readonly RunRecord[],
   store: string,
 ): [string, string][] {
   const facts: [string, string][] = [
-    ['runs', records.map((r) => `${r.id} (${r.status})`).join(', ')],
+    ['runs', records.map(describeRun).join(', ')],
     [
       'pipeline files',
       [...new Set(records.map((r) => r.pipelineFile))].join(', '),

@@ -14,9 +14,15 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Adds `--metric` and `--baseline`, shared by both commands. */
+/** Adds `--metric`, `--baseline` and `--set`, shared by both commands. */
 function addMetricOptions(command: Command): Command {
   return command
+    .option(
+      '--set <path=value>',
+      'use only runs made with exactly these `--set` overrides ' +
+        '(repeatable; default: prefer runs without overrides)',
+      collect,
+    )
     .option(
       '--metric <name>',
       'metric column: `test.ndcg@10` for every model, or `model:metric` ' +
@@ -60,10 +66,12 @@ export function compareCommand(io: CliIo): Command {
         metric: string[];
         sort?: string;
         baseline?: string;
+        set?: string[];
       },
     ) => {
       const text = await runCompareCommand({
         target,
+        overrides: options.set,
         store: options.store ?? DEFAULT_STORE_DIR,
         format: options.format,
         metrics: options.metric,
@@ -97,10 +105,12 @@ export function reportCommand(io: CliIo): Command {
         out?: string;
         metric: string[];
         baseline?: string;
+        set?: string[];
       },
     ) => {
       const file = await runReportCommand({
         target,
+        overrides: options.set,
         store: options.store ?? DEFAULT_STORE_DIR,
         out: options.out,
         metrics: options.metric,
