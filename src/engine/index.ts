@@ -79,10 +79,10 @@ export interface EngineInfo {
 }
 
 /** The CPU backend that `auto` takes when no TensorFlow C backend loads. */
-// TODO: bench/step.ts measured a student step on `wasm` with BLAS at
-// about half the time of `cpu` with BLAS (docs/benchmarks.md), but the
-// teacher has not been run within wasm's 4 GB heap yet, so `auto` stays
-// on `cpu` until it has; `--backend wasm` selects the faster path.
+// NOTE: a student step on `wasm` with BLAS took about half the time of
+// `cpu` with BLAS (docs/benchmarks.md), but the teacher's training step
+// aborted on wasm with "memory access out of bounds" (its 4 GB heap), so
+// `auto` takes `cpu`. `--backend wasm` selects the faster student path.
 const AUTO_CPU_BACKEND: 'cpu' | 'wasm' = 'cpu';
 
 let active: EngineInfo | undefined;
