@@ -80,7 +80,7 @@ export interface EngineInfo {
 
 /** The CPU backend that `auto` takes when no TensorFlow C backend loads. */
 // NOTE: a student step on `wasm` with BLAS took about half the time of
-// `cpu` with BLAS (docs/benchmarks.md), but the teacher's training step
+// `cpu` with BLAS (docs/benchmarks.md), but a teacher training run
 // aborted on wasm with "memory access out of bounds" (its 4 GB heap), so
 // `auto` takes `cpu`. `--backend wasm` selects the faster student path.
 const AUTO_CPU_BACKEND: 'cpu' | 'wasm' = 'cpu';
