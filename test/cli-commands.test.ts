@@ -109,7 +109,26 @@ describe('distillery commands', () => {
     expect(verify.stdout).toContain(
       `invalid  ${objects[0]}: file \`value.txt\``,
     );
-    expect(verify.stderr).toMatch(/^error: The store has 1 invalid entries/);
+    expect(verify.stdout).toContain('1 valid artifact, 1 problem.');
+    expect(verify.stderr).toMatch(/^error: The store has 1 invalid entry\./);
+
+    // plan sets the damaged artifact aside and says so; gc then removes it.
+    const replan = await distillery(dir, ['plan', file, ...types]);
+    expect(replan.stdout).toContain(
+      'damaged artifact moved to quarantine: file `value.txt`',
+    );
+    const note = `^note: The cached artifact of \`\\w+\` \\(key ${objects[0]}\\)`;
+    expect(replan.stdout).toMatch(new RegExp(note, 'm'));
+    // The damaged artifact is `data`'s or `train`'s, in key order.
+    expect(replan.stdout).toMatch(
+      /^2 nodes: (1 cached, 1 to run in 1 execution|0 cached, 2 to run in 2 executions)\.$/m,
+    );
+    const quarantine = join(dir, 'artifacts', 'quarantine');
+    expect(await readdir(quarantine)).toHaveLength(1);
+    const gc = await distillery(dir, ['gc']);
+    expect(gc.stdout).toContain(', 1 quarantined artifact.');
+    expect(gc.stdout).not.toContain('Freed 0 B');
+    expect(await readdir(quarantine)).toEqual([]);
   });
 
   it('renders a pipeline error and exits 2', async () => {

@@ -78,6 +78,25 @@ describe('plan', () => {
     expect(again.nodes[1].reasons).toEqual(['input changed: a']);
   });
 
+  it('warns about a damaged artifact it sets aside', async () => {
+    const first = await rig.run(nodes(0.001));
+    const key = first.record.nodes.train.key;
+    await writeFile(join(rig.store.root, 'objects', key, 'value.txt'), '9');
+    const again = await rig.run(nodes(0.001));
+    expect(again.record.nodes.train.status).toBe('ran');
+    expect(again.plan.nodes[1].reasons).toEqual([
+      expect.stringContaining('damaged artifact moved to quarantine: file'),
+    ]);
+    const warnings = rig.events.filter(
+      (event) => event.kind === 'log' && event.level === 'warn',
+    );
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ nodeId: 'train' });
+    const message = (warnings[0] as { message: string }).message;
+    expect(message).toContain(`key ${key}`);
+    expect(message).toContain('`value.txt`');
+  });
+
   it('says no artifact when the key is unchanged but the artifact is gone', async () => {
     const first = await rig.run(nodes(0.001));
     await rig.store.quarantine(first.record.nodes.eval.key as never);

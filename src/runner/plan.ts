@@ -10,6 +10,7 @@ import type { ArtifactRef, CacheKey, NodeType } from '../nodes/node-type.js';
 import type { NodeTypeRegistry } from '../nodes/registry.js';
 import type { ResolvedNode, ResolvedPipeline } from '../spec/types.js';
 import { computeCacheKey, sha256Json } from '../hashing/index.js';
+import { describeArtifactProblem } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { describeChanges } from './change-reasons.js';
 import {
@@ -19,6 +20,7 @@ import {
   type OwnKeyFields,
 } from './key-fields.js';
 import { orderNodes } from './node-order.js';
+import { describeQuarantine } from './quarantine-note.js';
 import { readRunRecords } from './record-file.js';
 import type { CacheKeyFields } from './run-record.js';
 import { isUserError } from './user-error.js';
@@ -62,6 +64,11 @@ export interface PlannedNode {
   artifact?: ArtifactRef;
   /** Error that kept the key from being computed, such as a missing file. */
   error?: EventError;
+  /**
+   * Sentence naming the damaged artifact that the lookup moved to
+   * `quarantine/`, when it found one under this node's key.
+   */
+  quarantined?: string;
 }
 
 /** The result of `plan`. */
@@ -184,14 +191,23 @@ async function planNode(
   );
   entry.keyFields = { ...own, inputs: inputDigests(node, artifacts) };
   entry.key = computeCacheKey(entry.keyFields);
-  entry.artifact = await options.store.lookup(entry.key);
+  let damage: string | undefined;
+  entry.artifact = await options.store.lookup(entry.key, {
+    onQuarantine: (event) => {
+      entry.quarantined = describeQuarantine(node.id, event);
+      damage = describeArtifactProblem(event.problem);
+    },
+  });
   if (entry.artifact) {
     entry.status = 'cached';
     return { entry, own };
   }
 
   const changes = last ? describeChanges(last, entry.keyFields) : [];
-  entry.reasons.push(...(changes.length > 0 ? changes : ['no artifact']));
+  const missing = damage
+    ? `damaged artifact moved to quarantine: ${damage}`
+    : 'no artifact';
+  entry.reasons.push(...(changes.length > 0 ? changes : [missing]));
   return { entry, own };
 }
 

@@ -24,6 +24,7 @@ import {
   type Plan,
   type PlannedNode,
 } from './plan.js';
+import { describeQuarantine } from './quarantine-note.js';
 import type { RunOptions, RunResult, StopReason } from './run.js';
 import type { RunReporter } from './run-reporter.js';
 import type { CacheKeyFields } from './run-record.js';
@@ -69,6 +70,10 @@ export class RunExecution {
   /** Runs every node and returns the run's result. */
   async execute(): Promise<RunResult> {
     this.announce();
+    for (const node of this.plan.nodes) {
+      if (node.quarantined) this.warnDamaged(node.id, node.quarantined);
+    }
+
     const onAbort = (): void => this.stop(stopReasonOf(this.options.signal));
     if (this.options.signal?.aborted) onAbort();
     this.options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -84,6 +89,18 @@ export class RunExecution {
     }
 
     return this.finish();
+  }
+
+  private warnDamaged(nodeId: string, message: string): void {
+    this.reporter.emit({ kind: 'log', nodeId, level: 'warn', message });
+  }
+
+  // Looks `key` up, warning when a damaged artifact is set aside.
+  private lookup(planned: PlannedNode, key: CacheKey) {
+    return this.options.store.lookup(key, {
+      onQuarantine: (event) =>
+        this.warnDamaged(planned.id, describeQuarantine(planned.id, event)),
+    });
   }
 
   private get stopped(): boolean {
@@ -225,7 +242,7 @@ export class RunExecution {
     key: CacheKey,
     inputs: Map<string, ArtifactRef>,
   ): Promise<ArtifactRef | undefined> {
-    const found = await this.options.store.lookup(key);
+    const found = await this.lookup(planned, key);
     if (found) {
       await this.markCached(planned, found);
       return found;
@@ -271,7 +288,7 @@ export class RunExecution {
 
     try {
       // Another process may have published while this one waited.
-      const found = await this.options.store.lookup(key);
+      const found = await this.lookup(planned, key);
       if (found) {
         await this.markCached(planned, found);
         return found;

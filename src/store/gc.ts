@@ -1,6 +1,7 @@
 /**
- * `distillery gc`: removes artifacts that no run record refers to, and
- * staging folders left behind by processes that died.
+ * `distillery gc`: removes artifacts that no run record refers to,
+ * staging folders left behind by processes that died, and quarantined
+ * artifacts.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
@@ -31,6 +32,8 @@ export interface GcReport {
   removedStaging: string[];
   /** Checkpoint folders under `work/` of keys no run record names. */
   removedWork: CacheKey[];
+  /** Damaged artifacts set aside under `quarantine/`, all removed. */
+  removedQuarantine: string[];
   /** Bytes freed (or that would be freed). */
   freedBytes: number;
   dryRun: boolean;
@@ -59,6 +62,7 @@ export async function collectGarbage(
     lockedKeys: [],
     removedStaging: [],
     removedWork: [],
+    removedQuarantine: [],
     freedBytes: 0,
     dryRun,
   };
@@ -78,6 +82,7 @@ export async function collectGarbage(
 
   await collectStaging(store, report);
   await collectWork(store, referenced, report);
+  await collectQuarantine(store, report);
   return report;
 }
 
@@ -135,6 +140,20 @@ async function collectWork(
     const dir = join(store.layout.work, name);
     report.freedBytes += await folderBytes(dir);
     report.removedWork.push(name as CacheKey);
+    if (!report.dryRun) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// Quarantined folders are never read again: a later lookup of the key
+// misses and the node recomputes it, so all of them go.
+async function collectQuarantine(
+  store: Store,
+  report: GcReport,
+): Promise<void> {
+  for (const name of await listEntries(store.layout.quarantine)) {
+    const dir = join(store.layout.quarantine, name);
+    report.freedBytes += await folderBytes(dir);
+    report.removedQuarantine.push(name);
     if (!report.dryRun) await rm(dir, { recursive: true, force: true });
   }
 }

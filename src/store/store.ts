@@ -114,16 +114,22 @@ export class Store {
   /**
    * Returns the artifact published under `key`, or `undefined` when there
    * is none. Every file is re-hashed on every call; an artifact that does
-   * not match its manifest is moved to `quarantine/` and counts as a miss.
+   * not match its manifest is moved to `quarantine/` and counts as a miss;
+   * the store's `onQuarantine` and the one in `options` are then called.
    */
-  async lookup(key: CacheKey): Promise<ArtifactRef | undefined> {
+  async lookup(
+    key: CacheKey,
+    options: Pick<StoreOptions, 'onQuarantine'> = {},
+  ): Promise<ArtifactRef | undefined> {
     const dir = this.objectDir(key);
     if (!(await exists(dir))) return undefined;
 
     const check = await checkArtifact(dir, key);
     if (!check.valid) {
       const movedTo = await this.quarantine(key);
-      this.options.onQuarantine?.({ key, problem: check.problem, movedTo });
+      const event = { key, problem: check.problem, movedTo };
+      this.options.onQuarantine?.(event);
+      options.onQuarantine?.(event);
       return undefined;
     }
 

@@ -10,6 +10,7 @@ import {
   resolveDataDir,
   type PipelineOptions,
 } from '../options.js';
+import { countOf } from '../plural.js';
 import { formatTable } from '../text-table.js';
 
 interface PlanCommandOptions extends PipelineOptions {
@@ -77,10 +78,15 @@ function formatPlan(result: Plan): string {
     result.executions < result.executionsWithoutSharing
       ? ` (${result.executionsWithoutSharing} without sharing between variants)`
       : '';
+  const notes = result.nodes.flatMap((node) =>
+    node.quarantined ? [`note: ${node.quarantined}\n`] : [],
+  );
   return (
     `${formatTable(['status', 'node', 'type', 'key', 'reasons'], rows)}\n\n` +
-    `${result.nodes.length} nodes: ${result.nodes.length - toRun} cached, ` +
-    `${toRun} to run in ${result.executions} executions${sharing}.\n`
+    `${countOf(result.nodes.length, 'node')}: ` +
+    `${result.nodes.length - toRun} cached, ${toRun} to run in ` +
+    `${countOf(result.executions, 'execution')}${sharing}.\n` +
+    notes.join('')
   );
 }
 

@@ -11,6 +11,7 @@ import {
   type VerifyFinding,
 } from '../../store/index.js';
 import { CliError } from '../cli-error.js';
+import { countOf } from '../plural.js';
 import type { CliIo } from '../io.js';
 import {
   addStoreOption,
@@ -38,15 +39,16 @@ export function verifyCommand(io: CliIo): Command {
       for (const finding of report.findings)
         io.stdout.write(`${describeFinding(finding)}\n`);
       io.stdout.write(
-        `${report.valid} valid artifacts, ${report.findings.length} problems.\n`,
+        `${countOf(report.valid, 'valid artifact')}, ` +
+          `${countOf(report.findings.length, 'problem')}.\n`,
       );
       if (report.findings.length > 0) {
         const fix = options.quarantine
           ? ''
           : ' Run `distillery verify --quarantine` to set them aside.';
-        throw new CliError(
-          `The store has ${report.findings.length} invalid entries.${fix}`,
-        );
+        const count = report.findings.length;
+        const entries = countOf(count, 'invalid entry', 'invalid entries');
+        throw new CliError(`The store has ${entries}.${fix}`);
       }
     },
   );
@@ -121,9 +123,10 @@ function formatGcReport(report: GcReport): string {
   const total = report.dryRun ? 'Would free' : 'Freed';
   lines.push(
     `${total} ${formatBytes(report.freedBytes)}: ` +
-      `${report.removedKeys.length} artifacts, ` +
-      `${report.removedWork.length} checkpoint folders, ` +
-      `${report.removedStaging.length} abandoned staging folders.`,
+      `${countOf(report.removedKeys.length, 'artifact')}, ` +
+      `${countOf(report.removedWork.length, 'checkpoint folder')}, ` +
+      `${countOf(report.removedStaging.length, 'abandoned staging folder')}, ` +
+      `${countOf(report.removedQuarantine.length, 'quarantined artifact')}.`,
   );
   return `${lines.join('\n')}\n`;
 }
