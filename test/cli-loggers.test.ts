@@ -37,6 +37,35 @@ afterEach(() => {
 });
 
 describe('plain logger', () => {
+  it('counts one node and one variant in the singular', () => {
+    process.env.NO_COLOR = '1';
+    const output = capture();
+    const logger = createPlainLogger({ stream: output.stream });
+    logger.handle({
+      kind: 'run-started',
+      time: TIME,
+      runId: 'r1',
+      pipeline: 'demo',
+      pipelineFile: '/tmp/demo.yaml',
+      variants: ['a'],
+      nodes: [
+        {
+          id: 'data@a',
+          name: 'data',
+          variant: 'a',
+          type: 'fake-source',
+          key: 'k',
+          depth: 0,
+          dependsOn: [],
+          cached: false,
+        },
+      ],
+      store: '/tmp/store',
+      jobs: 1,
+    });
+    expect(output.text()).toContain('(1 node, 0 cached, 1 variant, jobs 1');
+  });
+
   it('prints progress once per epoch or every interval', () => {
     let nowMs = 0;
     const output = capture();

@@ -134,11 +134,16 @@ function formatRunStarted(
   bold: Palette['bold'],
 ): string {
   const cached = event.nodes.filter((node) => node.cached).length;
+  const variantCount = event.variants.length;
   const variants =
-    event.variants.length > 0 ? `, ${event.variants.length} variants` : '';
+    variantCount > 0
+      ? `, ${variantCount} variant${variantCount === 1 ? '' : 's'}`
+      : '';
+  const nodeCount = event.nodes.length;
+  const nodes = `${nodeCount} node${nodeCount === 1 ? '' : 's'}`;
   return (
     `${bold('run')} ${event.runId}: ${event.pipeline} ` +
-    `(${event.nodes.length} nodes, ${cached} cached${variants}, ` +
+    `(${nodes}, ${cached} cached${variants}, ` +
     `jobs ${event.jobs}, store ${event.store})`
   );
 }
