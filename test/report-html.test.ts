@@ -1,12 +1,17 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReportCommand } from '../src/report/commands.js';
-import { createSweepStore, type FixtureStore } from './report-fixtures.js';
+import {
+  createSweepStore,
+  writeRun,
+  type FixtureStore,
+} from './report-fixtures.js';
+import { deadPid } from './store-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -102,6 +107,30 @@ describe('report html file', () => {
     );
     expect(failed).toContain('1 failed');
     expect(failed.match(/<path class="edge"/g)).toHaveLength(DECLARED_EDGES);
+  });
+
+  it('names overrides and interrupted runs', async () => {
+    const store = path.join(outDir, 'overridden-store');
+    const record = await writeRun(
+      store,
+      fixture.pipelineFile,
+      'tweaked',
+      '2026-05-01T00:00:00.000Z',
+      [{ seed: 1, init: 'random' }],
+    );
+    const dead = { status: 'running' as const, pid: deadPid() };
+    Object.assign(record, dead, { host: hostname(), overrides: ['a.b=1'] });
+    await writeFile(
+      path.join(store, 'runs', 'tweaked.json'),
+      JSON.stringify(record),
+    );
+    const file = await runReportCommand({
+      target: 'tweaked',
+      store,
+      out: path.join(outDir, 'tweaked.html'),
+    });
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('tweaked (interrupted, --set a.b=1)');
   });
 
   it('defaults the file into the store', async () => {

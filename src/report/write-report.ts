@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunRecord } from '../runner/run-record.js';
+import { runStatus } from '../runner/run-status.js';
 import { compareVariants } from './compare.js';
 import { graphFromRecords, type GraphSelection } from './graph-svg.js';
 import { convergenceRows } from './convergence.js';
@@ -157,10 +158,11 @@ function selection(
   return options.variants.length > 0 ? options.variants : undefined;
 }
 
-// A run's id and status, and its `--set` overrides when it has any.
+// A run's id and status (`interrupted` for a runner killed hard), and
+// its `--set` overrides when it has any.
 function describeRun(record: RunRecord): string {
   const overrides = (record.overrides ?? []).map((o) => `--set ${o}`);
-  return `${record.id} (${[record.status, ...overrides].join(', ')})`;
+  return `${record.id} (${[runStatus(record), ...overrides].join(', ')})`;
 }
 
 function recordFacts(

@@ -1,6 +1,7 @@
 /**
- * The status of a run as `runs` and `show` display it: a record left
- * `running` by a runner that was killed hard reads as `interrupted`.
+ * The status of a run as `runs`, `show` and the report display it: a
+ * record left `running` by a runner that was killed hard reads as
+ * `interrupted`.
  */
 import { hostname } from 'node:os';
 import { isPidAlive } from '../store/index.js';
