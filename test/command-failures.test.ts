@@ -133,6 +133,8 @@ describe('isUserError', () => {
     const invalid = new CommandError('COMMAND_INVALID_PARAM', 'bad out');
     expect(isUserError(invalid)).toBe(true);
     expect(isUserError(new Error('boom'))).toBe(false);
+    const glued = Object.assign(new Error('boom'), { code: 'FAKE_FAILURE' });
+    expect(isUserError(glued)).toBe(false);
     const missing = Object.assign(new Error('no file'), {
       code: 'ENOENT',
       errno: -2,

@@ -8,10 +8,23 @@
 // come from unexpected failures, so they keep their stacks.
 const STABLE_CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
 
+// Prototypes of the built-in errors. A code glued onto one of these
+// (`Object.assign(new Error(...), { code })`) marks no deliberate class.
+const BUILT_IN_ERRORS: readonly object[] = [
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+].map((type) => type.prototype);
+
 /**
  * Reports whether `error` is a typed failure whose message names the value
- * and the fix: it has a string `reason` (a `DataError`) or a stable `code`
- * (a `CommandError`). A stack trace under such a message only buries it.
+ * and the fix: it has a string `reason` (a `DataError`), or it is an
+ * instance of an error class of its own with a stable `code` (a
+ * `CommandError`). A stack trace under such a message only buries it.
  */
 export function isUserError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -22,5 +35,6 @@ export function isUserError(error: unknown): boolean {
   };
   if (typeof reason === 'string') return true;
   if (typeof code !== 'string' || errno !== undefined) return false;
+  if (BUILT_IN_ERRORS.includes(Object.getPrototypeOf(error))) return false;
   return STABLE_CODE.test(code) && !code.startsWith('ERR_');
 }
