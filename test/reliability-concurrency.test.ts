@@ -125,7 +125,9 @@ describe('concurrent runs on one store', () => {
         `kept ${old.student.key}: locked by a running process`,
       );
       expect(gc.stdout).not.toContain(old.data.key);
-      expect(gc.stdout).toMatch(/^Freed \d+(\.\d+)? (B|KiB|MiB): 1 artifacts/m);
+      expect(gc.stdout).toMatch(
+        /^Freed \d+(\.\d+)? (B|KiB|MiB): 1 artifact,/m,
+      );
 
       const exit = await running.exited;
       expect(exit.code, running.stderr()).toBe(0);
