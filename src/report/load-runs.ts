@@ -18,6 +18,11 @@ import type {
   VariantResult,
 } from './types.js';
 
+/** The remedy for a damaged artifact: there is no option to force a re-run. */
+const RECOMPUTE_DAMAGED =
+  'Run `distillery verify --quarantine` to set the damaged artifact ' +
+  'aside, then run the pipeline again to recompute it.';
+
 /** Node type whose artifacts contain `metrics.json` and `per-user.json`. */
 export const EVALUATE_TYPE = 'evaluate';
 
@@ -226,7 +231,7 @@ export async function readEvaluation(
     throw new ReportError(
       'INVALID_ARTIFACT',
       `Metrics artifact of \`${node}\` is incomplete: ${metricsFile} ` +
-        'does not exist. Re-run the node with `distillery run --force`.',
+        `does not exist. ${RECOMPUTE_DAMAGED}`,
     );
   }
 
@@ -319,7 +324,7 @@ function modelsOf(json: unknown, file: string): Record<string, unknown> {
     throw new ReportError(
       'INVALID_ARTIFACT',
       `Metrics file ${file} is invalid: expected an object with ` +
-        '`models`. Re-run the evaluate node with `distillery run --force`.',
+        `\`models\`. ${RECOMPUTE_DAMAGED}`,
     );
   }
 
@@ -328,8 +333,8 @@ function modelsOf(json: unknown, file: string): Record<string, unknown> {
       'INVALID_ARTIFACT',
       `Metrics file ${file} has format version ` +
         `${String(json.formatVersion)}, but this Distillery reads version ` +
-        `${metricsFormatVersion}. Re-run the evaluate node with ` +
-        '`distillery run --force`.',
+        `${metricsFormatVersion}. Run the pipeline again with this ` +
+        'version, which recomputes the evaluate node.',
     );
   }
 
