@@ -5,28 +5,18 @@
  */
 import { defineNodeType } from '../node-type.js';
 import { saveModel } from '../../models/artifact.js';
-import type { Activation } from '../../models/config.js';
 import { fraction, integer, MAX_WIDTH } from '../../models/node-params.js';
 import {
   checkSameItems,
   readDatasetInput,
   readModelInput,
 } from '../../models/node-support.js';
-import { initTeacher, type TeacherInit } from '../../models/teacher.js';
+import { initTeacher, type TeacherOptions } from '../../models/teacher.js';
 import { trainingSplit } from '../../models/split.js';
 import { validate } from '../../models/validation.js';
 
-/** Parameters of `init-teacher-from-student`. */
-export interface InitTeacherParams {
-  hiddenSize: number;
-  blocks: number;
-  heads: number;
-  ffnMultiplier: number;
-  activation: Activation;
-  dropout: number;
-  init: TeacherInit;
-  seed: number;
-}
+/** Parameters of `init-teacher-from-student`: the teacher's options. */
+export type InitTeacherParams = TeacherOptions;
 
 /** The `init-teacher-from-student` node type. */
 export const initTeacherNodeType = defineNodeType<InitTeacherParams>({
