@@ -60,7 +60,7 @@ export interface EngineOptions {
   threads?: number;
 }
 
-/** What `initEngine` selected, recorded with every run. */
+/** The backend and kernels `initEngine` selected, recorded with every run. */
 export interface EngineInfo {
   /** TensorFlow.js backend name as `tf.getBackend()` reports it. */
   backend: string;

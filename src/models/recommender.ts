@@ -10,7 +10,7 @@ export interface Recommender {
   description: string;
   /** Number of items; scores have `numItems + 1` columns, 0 is padding. */
   numItems: number;
-  /** Longest history the model reads; longer ones keep the latest items. */
+  /** Maximum history length read; longer histories keep their latest items. */
   maxLength: number;
   /**
    * Scores every item as the next one after each history.

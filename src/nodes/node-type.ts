@@ -1,8 +1,9 @@
 /**
  * The node type API. Built-in node types and users' custom node types are
  * declared with exactly this interface: a name, a version, a parameter
- * schema, input declarations and a `run` function executed in a child
- * process with a context for progress events, checkpoints and logging.
+ * schema, input declarations and a `run` function. The runner executes
+ * `run` in a child process and passes it a context for progress events,
+ * checkpoints and logging.
  */
 import type { NodeEmittedEvent } from '../events/events.js';
 
@@ -88,7 +89,7 @@ export interface ArtifactRef {
   summary: Record<string, unknown>;
 }
 
-/** What a node's `run` receives. */
+/** The context passed to a node's `run`. */
 export interface NodeContext<P = Record<string, unknown>> {
   /** Resolved parameters: validated, with defaults filled in. */
   params: P;
@@ -122,7 +123,7 @@ export interface DependencyPaths {
   pipelineDir: string;
 }
 
-/** What `run` returns: a JSON summary stored with the artifact. */
+/** The result of `run`: a JSON summary stored with the artifact. */
 export interface NodeResult {
   /** Headline numbers, shown in run records and summaries. */
   metrics?: Record<string, number>;

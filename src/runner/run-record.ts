@@ -8,7 +8,7 @@ import type { EventError, NodeOutcome } from '../events/events.js';
 /** Status of a node in a run record. */
 export type NodeRecordStatus = NodeOutcome | 'pending' | 'running';
 
-/** The fields hashed into a cache key, kept so `plan` can say what changed. */
+/** The fields hashed into a cache key, stored so `plan` can report changes. */
 export interface CacheKeyFields {
   schema: number;
   type: string;
