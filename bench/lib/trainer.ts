@@ -1,77 +1,111 @@
 /**
- * Training and evaluation loops of the benchmark model: Adam with the
- * SASRec betas, batches in a given user order, full-ranking NDCG@10.
+ * Our side of the benchmark: one training step of the product's model
+ * with its batches, loss and Adam, and its full-ranking evaluation. The
+ * step composes the same exported pieces as the training loop in
+ * src/models/train.ts, without its per-epoch validation and checkpoints,
+ * which the benchmark does not time.
  */
 import { tf } from '../../src/engine/index.js';
-import type { BenchData } from './movielens.js';
-import {
-  batchLoss, causalMask, makeBatch, scoreAll,
-  type SasrecConfig, type Weights,
-} from './sasrec.js';
+import { ndcgAtK } from '../../src/metrics/ranking.js';
+import { rankCases } from '../../src/metrics/rank-cases.js';
+import { Adam, type AdamOptions } from '../../src/models/adam.js';
+import { buildBatch } from '../../src/models/batches.js';
+import type { SequentialModel } from '../../src/models/model.js';
+import { batchLoss, type Objective } from '../../src/models/objective.js';
+import type { Prng } from '../../src/models/prng.js';
+import type { BenchData } from './data.js';
 
-/** Hyperparameters shared with the PyTorch reference. */
-export const LEARNING_RATE = 1e-3;
-export const ADAM_BETA1 = 0.9;
-export const ADAM_BETA2 = 0.98;
-export const ADAM_EPSILON = 1e-8;
-
-/** A model, its optimizer and the constant causal mask. */
+/** A model with its optimizer and loss, ready to take steps. */
 export interface Trainer {
-  config: SasrecConfig;
-  weights: Weights;
-  optimizer: tf.Optimizer;
-  mask: tf.Tensor2D;
-}
-
-/** Creates the optimizer and mask for `weights`. */
-export function createTrainer(config: SasrecConfig, weights: Weights): Trainer {
-  const optimizer = tf.train.adam(LEARNING_RATE, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
-  return { config, weights, optimizer, mask: causalMask(config.maxLength) };
-}
-
-/** Runs one optimizer step on `users` and returns the loss before it. */
-export function trainStep(trainer: Trainer, data: BenchData, users: number[], training = true): number {
-  const batch = makeBatch(data.train, users, trainer.config.maxLength);
-  const loss = trainer.optimizer.minimize(
-    () => batchLoss(trainer.weights, trainer.config, batch, trainer.mask, training),
-    true,
-    [...trainer.weights.values()],
-  );
-  const value = loss!.dataSync()[0]!;
-  loss!.dispose();
-  return value;
-}
-
-/** Splits an epoch's user order into batches of `batchSize`. */
-export function batchesOf(order: number[], batchSize: number): number[][] {
-  const batches: number[][] = [];
-  for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
-  return batches;
+  model: SequentialModel;
+  adam: Adam;
+  objective: Objective;
+  learningRate: number;
+  /** Product weight name of each tfjs variable name. */
+  names: Map<string, string>;
 }
 
 /**
- * Ranks every item for every test user and returns NDCG@10. The padding
- * item is excluded; ties count against the target.
+ * Creates Adam and the full-softmax cross-entropy objective that
+ * `pretrain-student` uses, for `model`.
  */
-export function evaluateNdcg10(trainer: Trainer, data: BenchData, batchSize = 256): number {
-  let total = 0;
-  for (let start = 0; start < data.testHistories.length; start += batchSize) {
-    const histories = data.testHistories.slice(start, start + batchSize);
-    const scores = scoreAll(trainer.weights, trainer.config, histories, trainer.mask);
-    const values = scores.dataSync();
-    scores.dispose();
-    const columns = trainer.config.numItems + 1;
-    histories.forEach((_, row) => {
-      const target = data.testTargets[start + row]!;
-      const base = row * columns;
-      const targetScore = values[base + target]!;
-      let rank = 0;
-      for (let item = 1; item < columns; item++) {
-        if (item !== target && values[base + item]! >= targetScore) rank++;
-      }
-      if (rank < 10) total += 1 / Math.log2(rank + 2);
-    });
+export function createTrainer(
+  model: SequentialModel,
+  adam: AdamOptions,
+  learningRate: number,
+  chunkSize: number,
+): Trainer {
+  const names = new Map<string, string>();
+  for (const [name, variable] of model.variables) {
+    names.set(variable.name, name);
   }
+  return {
+    model,
+    adam: new Adam(adam),
+    objective: { loss: 'softmax', lossWeight: 1, chunkSize },
+    learningRate,
+    names,
+  };
+}
 
-  return total / data.testHistories.length;
+/**
+ * Runs one Adam step on `sequences` and returns the batch loss before the
+ * update. Dropout masks come from `random`.
+ */
+export function trainStep(
+  trainer: Trainer,
+  sequences: number[][],
+  random: Prng,
+): number {
+  const { model } = trainer;
+  const batch = buildBatch(sequences, model.maxLength);
+  return tf.tidy(() => {
+    const tensors = {
+      inputs: tf.tensor2d(
+        batch.inputs,
+        [batch.size, model.maxLength],
+        'int32',
+      ),
+      positions: tf.tensor1d(batch.positions, 'int32'),
+      targets: tf.tensor1d(batch.targets, 'int32'),
+    };
+    const loss = batchLoss(model, trainer.objective, tensors, 1, random);
+    const variables = [...model.variables.values()];
+    const { value, grads } = tf.variableGrads(loss, variables);
+    const named: Record<string, tf.Tensor> = {};
+    for (const [tfName, grad] of Object.entries(grads)) {
+      named[trainer.names.get(tfName) as string] = grad;
+    }
+    trainer.adam.apply(model.variables, named, () => trainer.learningRate);
+    return value.dataSync()[0];
+  });
+}
+
+/** NDCG@10 of a full ranking of every test case, and its speed. */
+export interface Evaluation {
+  ndcg10: number;
+  usersPerSecond: number;
+}
+
+/**
+ * Ranks every test case's target among all items with the evaluation
+ * node's code (`scoreAll`, then the rank rule of src/metrics/ranking.ts)
+ * and averages NDCG@10.
+ */
+export function evaluateModel(
+  model: SequentialModel,
+  data: BenchData,
+  batchSize: number,
+): Evaluation {
+  const ranked = rankCases(model, data.testCases, {
+    protocol: 'full',
+    batchSize,
+  });
+  const ranks = ranked.full as Int32Array;
+  let sum = 0;
+  for (const rank of ranks) sum += ndcgAtK(rank, 10);
+  return {
+    ndcg10: ranks.length === 0 ? Number.NaN : sum / ranks.length,
+    usersPerSecond: ranked.usersPerS,
+  };
 }

@@ -1,14 +1,19 @@
-"""PyTorch reference of the benchmark SASRec, mirroring bench/lib/sasrec.ts.
+"""PyTorch reference of the product's sequential model, for bench/train.ts.
 
-Reads a job file written by bench/train.ts (weights, data, batch order,
-hyperparameters), trains, and prints one JSON result line. Run it with
-Debian's interpreter, which has python3-torch:
+It mirrors src/models op for op: `SequentialModel` in model.ts (with
+attention.ts and layers.ts), the batches of batches.ts, the full-softmax
+cross-entropy of objective.ts and softmax-loss.ts, and Adam as adam.ts
+writes it. Weights arrive under the product's names (weights.ts), so both
+sides start from the same values.
+
+It reads a job file written by bench/train.ts (config, weights, data,
+batch order, hyperparameters), trains, ranks every test case, and prints
+one JSON line. Run it with Debian's interpreter, which has python3-torch:
 
     /usr/bin/python3 bench/reference/sasrec.py JOB.json
 """
 import json
 import math
-import os
 import resource
 import sys
 import time
@@ -17,9 +22,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+# Added to the attention logits of masked keys, as in attention.ts.
+MASKED_LOGIT = -1e9
+
+# LayerNorm epsilon of layers.ts.
+LAYER_NORM_EPSILON = 1e-8
+
 
 def load_weights(job):
-    """Reads the float32 weights that our side exported, in order."""
+    """Read the float32 weights that our side exported, by product name."""
     flat = np.fromfile(job["weightsPath"], dtype="<f4")
     weights = {}
     offset = 0
@@ -29,162 +40,313 @@ def load_weights(job):
         weights[name] = torch.tensor(values, requires_grad=True)
         offset += size
     if offset != flat.size:
-        raise ValueError(f"weights file has {flat.size} floats, expected {offset}")
+        raise ValueError(
+            f"weights file {job['weightsPath']} contains {flat.size} floats "
+            f"but the manifest expects {offset}: write both from one config")
     return weights
 
 
-class Sasrec:
-    """Pre-norm SASRec with the layout and op order of the TS model."""
+def block_names(i):
+    """Return the weight names of block i, as blockWeightNames does."""
+    p = f"block_{i}"
+    return {
+        "attention_gamma": f"{p}/attention_norm/gamma",
+        "attention_beta": f"{p}/attention_norm/beta",
+        "query": f"{p}/attention/query/",
+        "key": f"{p}/attention/key/",
+        "value": f"{p}/attention/value/",
+        "output": f"{p}/attention/output/",
+        "ffn_gamma": f"{p}/ffn_norm/gamma",
+        "ffn_beta": f"{p}/ffn_norm/beta",
+        "inner": f"{p}/ffn/inner/",
+        "outer": f"{p}/ffn/outer/",
+    }
+
+
+def attention_mask(inputs):
+    """Build the additive mask [B, 1, L, L] of attention.ts.
+
+    It is 0 where key j <= query i holds an item and MASKED_LOGIT elsewhere.
+    """
+    length = inputs.shape[1]
+    causal = torch.ones(length, length, dtype=torch.bool).tril()
+    allowed = causal & (inputs != 0)[:, None, None, :]
+    mask = torch.full(allowed.shape, MASKED_LOGIT)
+    return mask.masked_fill(allowed, 0.0)
+
+
+def gelu(x):
+    """Apply the tanh approximation of GELU that layers.ts uses."""
+    inner = (x + torch.pow(x, 3) * 0.044715) * math.sqrt(2 / math.pi)
+    return x * 0.5 * (torch.tanh(inner) + 1)
+
+
+class SequentialModel:
+    """The product's model on the exported weights; see model.ts."""
 
     def __init__(self, config, weights):
-        self.c = config
+        if config.get("text"):
+            raise ValueError(
+                "the reference has no item text: benchmark an ID-only model")
+        self.config = config
         self.w = weights
-        length = config["maxLength"]
-        upper = torch.triu(torch.ones(length, length, dtype=torch.bool), 1)
-        self.mask = torch.zeros(length, length).masked_fill(upper, -1e9)
+
+    def dense(self, x, prefix):
+        # x @ kernel + bias as one fused BLAS call (addmm), as nn.Linear
+        # runs it. The product stores kernels [in, out], nn.Linear [out, in].
+        kernel, bias = self.w[prefix + "kernel"], self.w[prefix + "bias"]
+        return F.linear(x, kernel.t(), bias)
+
+    def layer_norm(self, x, gamma, beta):
+        # Biased variance, as tf.moments computes it.
+        return F.layer_norm(x, (x.shape[-1],), self.w[gamma], self.w[beta],
+                            eps=LAYER_NORM_EPSILON)
 
     def dropout(self, x, training):
-        rate = self.c["dropout"]
+        rate = self.config["dropout"]
         return F.dropout(x, rate, True) if training and rate > 0 else x
 
-    def layer_norm(self, x, prefix):
-        d = x.shape[-1]
-        return F.layer_norm(x, (d,), self.w[prefix + "gamma"],
-                            self.w[prefix + "beta"], eps=1e-8)
+    def activate(self, x):
+        return gelu(x) if self.config["activation"] == "gelu" else F.relu(x)
 
-    def split_heads(self, x, batch):
-        heads = self.c["heads"]
-        dk = self.c["hiddenSize"] // heads
-        return x.view(batch, -1, heads, dk).transpose(1, 2)
+    def embed(self, inputs):
+        """Embed ids: item rows * sqrt(e), projected to d, plus positions."""
+        c = self.config
+        batch, length = inputs.shape
+        rows = F.embedding(inputs.reshape(-1), self.w["item_embedding"])
+        x = rows.view(batch, length, c["embeddingSize"])
+        x = x * math.sqrt(c["embeddingSize"])
+        if c["embeddingSize"] != c["hiddenSize"]:
+            x = x @ self.w["input_projection/kernel"]
+        positions = self.w["position_embedding"][c["maxLength"] - length:]
+        return x + positions
 
-    def attention(self, i, x, normed, batch, training):
-        w, p = self.w, f"block_{i}/"
-        q = self.split_heads(normed @ w[p + "wq"] + w[p + "bq"], batch)
-        k = self.split_heads(x @ w[p + "wk"] + w[p + "bk"], batch)
-        v = self.split_heads(x @ w[p + "wv"] + w[p + "bv"], batch)
-        scale = 1 / math.sqrt(self.c["hiddenSize"] / self.c["heads"])
-        scores = (q @ k.transpose(-1, -2)) * scale + self.mask
-        probabilities = self.dropout(torch.softmax(scores, -1), training)
-        context = (probabilities @ v).transpose(1, 2)
-        merged = context.reshape(-1, self.c["hiddenSize"])
-        return merged @ w[p + "wo"] + w[p + "bo"]
+    def self_attention(self, x, names, mask, training):
+        batch, length, d = x.shape
+        heads = self.config["heads"]
+        head_size = d // heads
 
-    def feed_forward(self, i, x, training):
-        w, p = self.w, f"block_{i}/"
-        inner = self.dropout(x @ w[p + "w1"] + w[p + "b1"], training)
-        outer = torch.relu(inner) @ w[p + "w2"] + w[p + "b2"]
-        return self.dropout(outer, training)
+        def split(t):
+            # [B, L, d] -> [B, heads, L, head_size]
+            return t.view(batch, length, heads, head_size).transpose(1, 2)
 
-    def encode(self, sequences, training):
-        """[B, L] int64 -> [B * L, width] final states."""
-        w, c = self.w, self.c
-        batch = sequences.shape[0]
-        flat = sequences.reshape(-1)
-        keep = (flat != 0).float().unsqueeze(1)
-        x = F.embedding(flat, w["item_embedding"]) * math.sqrt(c["embeddingSize"])
-        if "input_projection" in w:
-            x = x @ w["input_projection"]
-        x = x + w["position_embedding"].repeat(batch, 1)
-        x = self.dropout(x, training) * keep
-        for i in range(c["blocks"]):
-            normed = self.layer_norm(x, f"block_{i}/ln1_")
-            residual = normed + self.attention(i, x, normed, batch, training)
-            normed2 = self.layer_norm(residual, f"block_{i}/ln2_")
-            x = (normed2 + self.feed_forward(i, normed2, training)) * keep
-        final = self.layer_norm(x, "final_")
-        return final @ w["head"] if "head" in w else final
+        q = split(self.dense(x, names["query"]))
+        k = split(self.dense(x, names["key"]))
+        v = split(self.dense(x, names["value"]))
+        logits = (q @ k.transpose(-1, -2)) * (1 / math.sqrt(head_size))
+        probabilities = self.dropout(torch.softmax(logits + mask, -1),
+                                     training)
+        context = (probabilities @ v).transpose(1, 2).reshape(batch, length,
+                                                               d)
+        return self.dense(context, names["output"])
+
+    def block(self, i, x, mask, training):
+        """Pre-LN block with the residual added to x, as model.ts does."""
+        n = block_names(i)
+        normed = self.layer_norm(x, n["attention_gamma"], n["attention_beta"])
+        attended = self.self_attention(normed, n, mask, training)
+        x = x + self.dropout(attended, training)
+        normed = self.layer_norm(x, n["ffn_gamma"], n["ffn_beta"])
+        inner = self.dense(normed, n["inner"])
+        inner = self.dropout(self.activate(inner), training)
+        outer = self.dense(inner, n["outer"])
+        return x + self.dropout(outer, training)
+
+    def encode(self, inputs, training):
+        """Encode item ids [B, L] (0 = padding) into hidden states [B, L, d]."""
+        is_item = (inputs != 0).to(torch.float32).unsqueeze(-1)
+        mask = attention_mask(inputs)
+        x = self.dropout(self.embed(inputs), training) * is_item
+        for i in range(self.config["blocks"]):
+            x = self.block(i, x, mask, training) * is_item
+        return self.layer_norm(x, "final_norm/gamma", "final_norm/beta")
+
+    def to_item_space(self, hidden):
+        if self.config["head"] == "tied":
+            return hidden
+        return self.dense(hidden, "head/")
+
+    def output_table(self):
+        if self.config["head"] == "tied":
+            return self.w["item_embedding"]
+        return self.w["output_item_embedding"]
 
     def batch_loss(self, batch, training):
+        """Return the mean full-softmax cross-entropy over items 1..N."""
         hidden = self.encode(batch["inputs"], training)
-        rows = hidden[batch["validRows"]]
-        logits = rows @ self.w["item_embedding"][1:].t()
-        return F.cross_entropy(logits, batch["targets"])
+        flat = hidden.reshape(-1, hidden.shape[-1])
+        states = self.to_item_space(flat[batch["positions"]])
+        logits = states @ self.output_table()[1:].t()
+        return F.cross_entropy(logits, batch["targets"] - 1)
+
+    def score_all(self, inputs):
+        """Score every item after each history: [B, N + 1], column 0 -inf."""
+        hidden = self.encode(inputs, False)
+        scores = self.to_item_space(hidden[:, -1, :]) @ self.output_table().t()
+        scores[:, 0] = -math.inf
+        return scores
 
 
-def make_batch(train, users, length):
-    """Same layout as makeBatch in bench/lib/sasrec.ts."""
-    inputs = np.zeros((len(users), length), dtype=np.int64)
-    valid, targets = [], []
-    for b, user in enumerate(users):
-        history = train[user]
-        count = min(len(history) - 1, length)
-        start = len(history) - 1 - count
-        inputs[b, length - count:] = history[start:start + count]
-        valid.extend(range(b * length + length - count, (b + 1) * length))
-        targets.extend(t - 1 for t in history[start + 1:start + 1 + count])
+class Adam:
+    """Adam as src/models/adam.ts writes it, with per-weight step counts.
+
+    The update is m_hat / (sqrt(v_hat) + epsilon), plus the decoupled
+    weight decay times the weight, all times the learning rate.
+    """
+
+    def __init__(self, weights, learning_rate, options):
+        self.weights = weights
+        self.learning_rate = learning_rate
+        self.options = options
+        self.m = {name: torch.zeros_like(w) for name, w in weights.items()}
+        self.v = {name: torch.zeros_like(w) for name, w in weights.items()}
+        self.steps = {name: 0 for name in weights}
+
+    @torch.no_grad()
+    def step(self):
+        beta1, beta2 = self.options["beta1"], self.options["beta2"]
+        epsilon = self.options["epsilon"]
+        decay = self.options["weightDecay"]
+        for name, weight in self.weights.items():
+            grad = weight.grad
+            if grad is None:
+                continue
+            self.steps[name] += 1
+            step = self.steps[name]
+            m = self.m[name].mul_(beta1).add_(grad * (1 - beta1))
+            v = self.v[name].mul_(beta2).add_(grad.square() * (1 - beta2))
+            m_hat = m / (1 - beta1 ** step)
+            v_hat = v / (1 - beta2 ** step)
+            update = m_hat / (v_hat.sqrt() + epsilon)
+            if decay > 0:
+                update = update + weight * decay
+            weight.sub_(update * self.learning_rate)
+
+    def zero_grad(self):
+        for weight in self.weights.values():
+            weight.grad = None
+
+
+def build_batch(sequences, length):
+    """Build inputs, scored positions and targets as buildBatch does."""
+    inputs = np.zeros((len(sequences), length), dtype=np.int64)
+    positions, targets = [], []
+    for row, sequence in enumerate(sequences):
+        kept = sequence[-(length + 1):]
+        count = len(kept) - 1
+        offset = row * length + length - count
+        inputs[row, length - count:] = kept[:count]
+        positions.extend(range(offset, offset + count))
+        targets.extend(kept[1:])
     return {
         "inputs": torch.from_numpy(inputs),
-        "validRows": torch.tensor(valid, dtype=torch.int64),
+        "positions": torch.tensor(positions, dtype=torch.int64),
         "targets": torch.tensor(targets, dtype=torch.int64),
     }
 
 
-def evaluate_ndcg10(model, data, batch_size=256):
-    """Full ranking NDCG@10, padding excluded, ties against the target."""
-    length = model.c["maxLength"]
-    histories, targets = data["testHistories"], data["testTargets"]
+def pad_histories(histories, length):
+    """Keep the latest `length` items of each history, left-padded."""
+    inputs = np.zeros((len(histories), length), dtype=np.int64)
+    for row, history in enumerate(histories):
+        kept = history[-length:]
+        inputs[row, length - len(kept):] = kept
+    return torch.from_numpy(inputs)
+
+
+def rank_targets(scores, histories, targets):
+    """Rank each target (1-based) by the rule of src/metrics/ranking.ts.
+
+    Padding and history items are excluded except the target, and ties
+    count against the target.
+    """
+    columns = scores.shape[1]
+    penalty = torch.zeros_like(scores)
+    candidates = []
+    for row, (history, target) in enumerate(zip(histories, targets)):
+        excluded = set(history)
+        excluded.discard(target)
+        excluded.add(0)
+        penalty[row, list(excluded)] = -math.inf
+        candidates.append(columns - len(excluded))
+    target_index = torch.tensor(targets, dtype=torch.int64).unsqueeze(1)
+    target_scores = scores.gather(1, target_index)
+    counts = ((scores + penalty) >= target_scores).sum(1).tolist()
+    # A NaN target (count 0) ranks last, as does a -inf one, which every
+    # excluded item ties with.
+    return [limit if count == 0 else min(count, limit)
+            for count, limit in zip(counts, candidates)]
+
+
+def evaluate(model, data, batch_size):
+    """Rank every test case fully; return mean NDCG@10 and users/s."""
+    cases = data["testCases"]
+    started = time.perf_counter()
     total = 0.0
     with torch.no_grad():
-        for start in range(0, len(histories), batch_size):
-            chunk = histories[start:start + batch_size]
-            inputs = np.zeros((len(chunk), length), dtype=np.int64)
-            for b, history in enumerate(chunk):
-                kept = history[-length:]
-                inputs[b, length - len(kept):] = kept
-            hidden = model.encode(torch.from_numpy(inputs), False)
-            final = hidden.view(len(chunk), length, -1)[:, -1, :]
-            scores = final @ model.w["item_embedding"].t()
-            target = torch.tensor(targets[start:start + len(chunk)])
-            target_scores = scores.gather(1, target.unsqueeze(1))
-            beats = scores[:, 1:] >= target_scores
-            ranks = beats.sum(1) - 1  # the target ties with itself
-            for rank in ranks.tolist():
-                if rank < 10:
-                    total += 1 / math.log2(rank + 2)
-    return total / len(histories)
+        for start in range(0, len(cases), batch_size):
+            chunk = cases[start:start + batch_size]
+            histories = [case["history"] for case in chunk]
+            targets = [case["target"] for case in chunk]
+            inputs = pad_histories(histories, model.config["maxLength"])
+            scores = model.score_all(inputs)
+            for rank in rank_targets(scores, histories, targets):
+                if rank <= 10:
+                    total += 1 / math.log2(rank + 1)
+    elapsed = time.perf_counter() - started
+    return total / len(cases), len(cases) / elapsed
+
+
+def train(job, model, data, result):
+    """Run the job's batches, recording losses and step times."""
+    weights = model.w
+    optimizer = Adam(weights, job["learningRate"], job["adam"])
+    training = job["config"]["dropout"] > 0
+    length = job["config"]["maxLength"]
+    steps_left = job["maxSteps"] if job["maxSteps"] > 0 else math.inf
+    for batches in job["batches"]:
+        epoch_started = time.perf_counter()
+        steps_done = 0
+        for indices in batches:
+            if steps_left == 0:
+                break
+            started = time.perf_counter()
+            cpu_started = time.process_time()
+            sequences = [data["sequences"][i] for i in indices]
+            batch = build_batch(sequences, length)
+            optimizer.zero_grad()
+            loss = model.batch_loss(batch, training)
+            loss.backward()
+            optimizer.step()
+            result["losses"].append(loss.item())
+            result["stepSeconds"].append(time.perf_counter() - started)
+            result["stepCpuSeconds"].append(time.process_time() - cpu_started)
+            steps_left -= 1
+            steps_done += 1
+        if steps_done == len(batches):
+            result["epochSeconds"].append(time.perf_counter() - epoch_started)
 
 
 def main():
     with open(sys.argv[1]) as handle:
         job = json.load(handle)
     torch.set_num_threads(job["threads"])
-    torch.manual_seed(job.get("seed", 0))
+    torch.manual_seed(job["dropoutSeed"])
     with open(job["dataPath"]) as handle:
         data = json.load(handle)
-    model = Sasrec(job["config"], load_weights(job))
-    params = list(model.w.values())
-    optimizer = torch.optim.Adam(params, lr=job["learningRate"],
-                                 betas=(job["beta1"], job["beta2"]),
-                                 eps=job["epsilon"])
-    losses, epoch_seconds, step_seconds, step_cpu_seconds = [], [], [], []
-    steps_left = job.get("maxSteps") or 1 << 62
-    for order in job["orders"]:
-        started = time.perf_counter()
-        for i in range(0, len(order), job["batchSize"]):
-            if steps_left == 0:
-                break
-            step_started = time.perf_counter()
-            cpu_started = time.process_time()
-            batch = make_batch(data["train"], order[i:i + job["batchSize"]],
-                               job["config"]["maxLength"])
-            optimizer.zero_grad(set_to_none=True)
-            loss = model.batch_loss(batch, job["config"]["dropout"] > 0)
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-            step_seconds.append(time.perf_counter() - step_started)
-            step_cpu_seconds.append(time.process_time() - cpu_started)
-            steps_left -= 1
-        epoch_seconds.append(time.perf_counter() - started)
-    result = {"losses": losses, "epochSeconds": epoch_seconds,
-              "stepSeconds": step_seconds, "stepCpuSeconds": step_cpu_seconds}
-    if job.get("evaluate"):
-        started = time.perf_counter()
-        result["ndcg10"] = evaluate_ndcg10(model, data)
-        elapsed = time.perf_counter() - started
-        result["evalUsersPerSecond"] = len(data["testHistories"]) / elapsed
-    result["maxRssMb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result["torch"] = torch.__version__
+    model = SequentialModel(job["config"], load_weights(job))
+    result = {"losses": [], "epochSeconds": [], "stepSeconds": [],
+              "stepCpuSeconds": []}
+    train(job, model, data, result)
+    if job["evaluate"]:
+        ndcg10, users_per_second = evaluate(model, data,
+                                            job["evaluateBatchSize"])
+        result["ndcg10"] = ndcg10
+        result["evalUsersPerSecond"] = users_per_second
+    # ru_maxrss is in KiB on Linux.
+    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["peakRssMb"] = rss_kib / 1024
+    result["backend"] = f"torch {torch.__version__}"
     result["threads"] = torch.get_num_threads()
     print(json.dumps(result))
 
