@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initEngine, tf } from '../src/engine/index.js';
+import {
+  fusedItemSoftmaxAvailable,
+  initEngine,
+  resetEngine,
+  tf,
+} from '../src/engine/index.js';
 import {
   embeddingMseLoss,
   rankingDistillationLoss,
@@ -105,6 +110,48 @@ describe('softmaxLoss', () => {
       });
     },
   );
+
+  it('takes the tensor path without BLAS, with the same values', async () => {
+    const compute = () =>
+      tf.tidy(() => {
+        const hidden = randomMatrix(positions, width, 7);
+        const table = randomMatrix(items, width, 8);
+        const targets = tf.tensor1d([2, 4, 6, 8, 10, 11, 1], 'int32');
+        const reference = {
+          hidden: randomMatrix(positions, 2, 9),
+          table: randomMatrix(items, 2, 10),
+          weight: 0.4,
+          temperature: 1.5,
+        };
+        const { value, grads } = tf.valueAndGrads(
+          (h: tf.Tensor, t: tf.Tensor) =>
+            softmaxLoss(h as tf.Tensor2D, t as tf.Tensor2D, {
+              targets,
+              crossEntropyWeight: 0.3,
+              reference,
+              chunkSize: 3,
+            }),
+        )([hidden, table]);
+        return [value, ...grads].map((t) => Array.from(t.dataSync()));
+      });
+    const fused = compute();
+    expect(fusedItemSoftmaxAvailable()).toBe(true);
+    resetEngine();
+    await initEngine({ backend: 'cpu', blas: false });
+    try {
+      expect(fusedItemSoftmaxAvailable()).toBe(false);
+      const tensorPath = compute();
+      for (let i = 0; i < fused.length; i++) {
+        expect(tensorPath[i].length).toBe(fused[i].length);
+        for (let j = 0; j < fused[i].length; j++) {
+          expect(Math.abs(tensorPath[i][j] - fused[i][j])).toBeLessThan(1e-5);
+        }
+      }
+    } finally {
+      resetEngine();
+      await initEngine();
+    }
+  });
 
   it('KL term vanishes against itself', () => {
     tf.tidy(() => {

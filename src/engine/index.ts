@@ -32,8 +32,15 @@ import {
 
 export { tf };
 import { setItemSoftmaxBlas } from './ops/softmax-cross-entropy.js';
-export { softmaxCrossEntropyOverItems } from './ops/softmax-cross-entropy.js';
+export {
+  fusedItemSoftmaxAvailable,
+  fusedItemSoftmaxLoss,
+  softmaxCrossEntropyOverItems,
+  type FusedLossOptions,
+  type FusedLossReference,
+} from './ops/softmax-cross-entropy.js';
 export { dropout, seedDropout } from './ops/dropout.js';
+export { layerNormLastAxis } from './ops/layer-norm.js';
 export { diagnoseEngine } from './diagnose.js';
 
 /** Backends the engine can select. */

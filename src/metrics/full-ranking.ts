@@ -5,6 +5,7 @@
  * pessimistic, NaN target last).
  */
 import { tf } from '../engine/index.js';
+import { pickColumns } from './pick-columns.js';
 
 /** The -Infinity penalty of excluded items, and each row's candidates. */
 export interface ExclusionPenalty {
@@ -78,8 +79,7 @@ export function rankTargetsFull(
     // product with ones replaces broadcasting because the broadcasting
     // comparison measured about 7x slower (tfjs-backend-cpu 4.22, 256 x
     // 1683 scores, 2-core machine).
-    const targetIndices = tf.tensor2d([...targets], [batch, 1], 'int32');
-    const targetScores = tf.gather(scores, targetIndices, 1, 1);
+    const targetScores = pickColumns(scores, targets, 1);
     const targetRows = tf.matMul(targetScores, tf.ones([1, numColumns]));
 
     const atOrAbove = tf.greaterEqual(masked, targetRows);

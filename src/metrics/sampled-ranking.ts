@@ -10,6 +10,7 @@
  */
 import { tf } from '../engine/index.js';
 import { Prng } from '../models/prng.js';
+import { pickColumns } from './pick-columns.js';
 import type { TestCase } from './test-cases.js';
 
 /** Draws `count` distinct items of 1..numItems outside `excluded`. */
@@ -116,11 +117,9 @@ export function rankTargetsSampled(
   });
 
   const ranks = tf.tidy(() => {
-    const targetIndices = tf.tensor2d([...targets], [batch, 1], 'int32');
-    const targetScores = tf.gather(scores, targetIndices, 1, 1);
-    const negativeIndices = tf.tensor2d(columns, [batch, width], 'int32');
+    const targetScores = pickColumns(scores, targets, 1);
     // [batch, width]: each row's scores at its own negatives.
-    const negativeScores = tf.gather(scores, negativeIndices, 1, 1);
+    const negativeScores = pickColumns(scores, columns, width);
     const validMask = tf.tensor2d(valid, [batch, width], 'bool');
 
     const atOrAbove = tf.logicalAnd(

@@ -2,8 +2,8 @@
  * Functional building blocks of the transformer on tfjs-core: dense
  * layers over the last axis, LayerNorm, activations and seeded dropout.
  */
-import { tf } from '../engine/index.js';
-import { addRows, mulRows } from './broadcast-rows.js';
+import { layerNormLastAxis, tf } from '../engine/index.js';
+import { addRows } from './broadcast-rows.js';
 import type { Activation } from './config.js';
 import type { Prng } from './prng.js';
 
@@ -33,13 +33,7 @@ export function layerNorm(
   gamma: tf.Tensor,
   beta: tf.Tensor,
 ): tf.Tensor {
-  const axis = x.rank - 1;
-  const { mean, variance } = tf.moments(x, axis, true);
-  const normalised = tf.mul(
-    tf.sub(x, mean),
-    tf.rsqrt(tf.add(variance, LAYER_NORM_EPSILON)),
-  );
-  return addRows(mulRows(normalised, gamma), beta);
+  return layerNormLastAxis(x, gamma, beta, LAYER_NORM_EPSILON);
 }
 
 /** Applies the FFN activation. */

@@ -13,7 +13,11 @@
  * logits until the backward pass: at batch 128 and 200 positions, P is up
  * to 25,600, so 1 GB per array and several GB in all.
  */
-import { tf } from '../engine/index.js';
+import {
+  fusedItemSoftmaxAvailable,
+  fusedItemSoftmaxLoss,
+  tf,
+} from '../engine/index.js';
 
 /** A fixed model whose softened distribution the trained one is pulled to. */
 export interface KlReference {
@@ -59,6 +63,20 @@ export function softmaxLoss(
   table: tf.Tensor2D,
   options: SoftmaxLossOptions,
 ): tf.Scalar {
+  if (fusedItemSoftmaxAvailable()) {
+    // The same loss on native BLAS, with its gradients computed in the
+    // forward pass: several times faster than the tensor ops below.
+    return fusedItemSoftmaxLoss(
+      hidden,
+      table,
+      tf.sub(options.targets, tf.scalar(1, 'int32')) as tf.Tensor1D,
+      {
+        crossEntropyWeight: options.crossEntropyWeight ?? 1,
+        reference: options.reference,
+        chunkRows: options.chunkSize,
+      },
+    );
+  }
   const lossOp = tf.customGrad(
     // customGrad passes the inputs, then the save function, as one list.
     (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

@@ -5,6 +5,7 @@
  * seconds. Here dimensions with the same broadcast pattern are merged
  * first, so each case becomes a few flat loops with fixed strides.
  */
+import { fastExp } from './fast-exp.js';
 
 /** The arithmetic operations this module implements. */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'squaredDifference';
@@ -165,7 +166,7 @@ export function softmaxRows(
     }
     let sum = 0;
     for (let j = 0; j < columns; j++) {
-      const e = Math.exp(logits[start + j]! - max);
+      const e = fastExp(logits[start + j]! - max);
       out[start + j] = e;
       sum += e;
     }

@@ -1,6 +1,7 @@
 /**
  * Replaces `cpu` backend kernels whose stock versions are slow for
- * training: broadcasting arithmetic, Softmax and UnsortedSegmentSum. They
+ * training: broadcasting arithmetic, Softmax, UnsortedSegmentSum, and the
+ * row cases of GatherV2 and ScatterNd. They
  * are plain JS and need no native library, so they are registered whether
  * or not BLAS loaded.
  */
@@ -13,7 +14,7 @@ import {
   softmaxRows,
   type BinaryOp,
 } from './broadcast-binary.js';
-import { unsortedSegmentSum } from './segment-sum.js';
+import { gatherRowBlocks, unsortedSegmentSum } from './segment-sum.js';
 
 /** Kernel names this module replaces, with the operation of each. */
 const BINARY_KERNELS: Record<string, BinaryOp> = {
@@ -29,6 +30,8 @@ export const CPU_JS_KERNELS = [
   ...Object.keys(BINARY_KERNELS),
   'Softmax',
   'UnsortedSegmentSum',
+  'GatherV2',
+  'ScatterNd',
 ];
 
 const stockKernels = new Map<string, tf.KernelConfig>();
@@ -86,6 +89,55 @@ const segmentSumKernel: tf.KernelFunc = (args) => {
   return backend.makeTensorInfo(shape, 'float32', out);
 };
 
+// Row lookup (axis 0, no batch dimensions): one block copy per index
+// instead of the stock kernel's index arithmetic per element.
+const gatherKernel: tf.KernelFunc = (args) => {
+  const backend = args.backend as MathBackendCPU;
+  const { x, indices } = args.inputs as {
+    x: tf.TensorInfo;
+    indices: tf.TensorInfo;
+  };
+  const { axis, batchDims } = args.attrs as {
+    axis: number;
+    batchDims: number;
+  };
+  const values = float32Values(backend, x);
+  const ids = backend.data.get(indices.dataId).values;
+  const rowsOnly = (axis === 0 || axis === -x.shape.length) &&
+    (batchDims ?? 0) === 0 && x.shape.length >= 1 &&
+    indices.shape.length === 1 && ids instanceof Int32Array;
+  if (!values || !rowsOnly) return stock('GatherV2', args);
+  const out = gatherRowBlocks(values, x.shape, ids);
+  // Out-of-range ids get the stock kernel, which reports them.
+  if (!out) return stock('GatherV2', args);
+  const shape = [indices.shape[0]!, ...x.shape.slice(1)];
+  return backend.makeTensorInfo(shape, 'float32', out);
+};
+
+// Scatter-add of rows (`indices` of shape [n, 1]): the gradient of a row
+// lookup.
+const scatterKernel: tf.KernelFunc = (args) => {
+  const backend = args.backend as MathBackendCPU;
+  const { indices, updates } = args.inputs as {
+    indices: tf.TensorInfo;
+    updates: tf.TensorInfo;
+  };
+  const { shape } = args.attrs as unknown as { shape: number[] };
+  const values = float32Values(backend, updates);
+  const ids = backend.data.get(indices.dataId).values;
+  const rowsOnly = indices.shape.length === 2 && indices.shape[1] === 1 &&
+    ids instanceof Int32Array && shape.length >= 1 &&
+    updates.shape[0] === indices.shape[0] &&
+    updates.shape.slice(1).join() === shape.slice(1).join();
+  if (!values || !rowsOnly) return stock('ScatterNd', args);
+  const width = shape.slice(1).reduce((product, d) => product * d, 1);
+  for (const id of ids) {
+    if (id < 0 || id >= shape[0]!) return stock('ScatterNd', args);
+  }
+  const out = unsortedSegmentSum(values, ids, width, shape[0]!);
+  return backend.makeTensorInfo([...shape], 'float32', out);
+};
+
 /** Registers the plain-JS kernels on the `cpu` backend. */
 export function registerCpuJsKernels(): void {
   const replacements = new Map<string, tf.KernelFunc>(
@@ -96,6 +148,8 @@ export function registerCpuJsKernels(): void {
   );
   replacements.set('Softmax', softmaxKernel);
   replacements.set('UnsortedSegmentSum', segmentSumKernel);
+  replacements.set('GatherV2', gatherKernel);
+  replacements.set('ScatterNd', scatterKernel);
 
   for (const [name, kernelFunc] of replacements) {
     const current = tf.getKernel(name, 'cpu');

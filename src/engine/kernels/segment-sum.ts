@@ -1,4 +1,6 @@
 /**
+ * Row lookup and its gradient on Float32Arrays.
+ *
  * `UnsortedSegmentSum` on Float32Arrays: the gradient of `tf.gather`.
  * tfjs-backend-cpu 4.22 builds an equality mask per segment, which costs
  * rows x segments x width operations, so the gradient of an embedding
@@ -26,5 +28,25 @@ export function unsortedSegmentSum(
     for (let j = 0; j < width; j++) out[target + j]! += x[source + j]!;
   }
 
+  return out;
+}
+
+/**
+ * Returns rows `ids` of `x` (shape `shape`, gathered along the first
+ * axis), or undefined when an id is outside `[0, shape[0])`.
+ */
+export function gatherRowBlocks(
+  x: Float32Array,
+  shape: readonly number[],
+  ids: Int32Array,
+): Float32Array | undefined {
+  const rows = shape[0]!;
+  const width = shape.slice(1).reduce((product, d) => product * d, 1);
+  const out = new Float32Array(ids.length * width);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id < 0 || id >= rows) return undefined;
+    out.set(x.subarray(id * width, (id + 1) * width), i * width);
+  }
   return out;
 }

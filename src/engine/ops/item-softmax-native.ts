@@ -5,6 +5,7 @@
  * single pass per row instead of one tensor op (and allocation) each.
  */
 import type { Blas } from '../blas/load-blas.js';
+import { fastExp } from '../kernels/fast-exp.js';
 
 /** Operands of the loss as row-major arrays. */
 export interface ItemSoftmaxArrays {
@@ -48,7 +49,7 @@ export function itemSoftmaxForward(
         if (logits[base + j]! > max) max = logits[base + j]!;
       }
       let sum = 0;
-      for (let j = 0; j < a.items; j++) sum += Math.exp(logits[base + j]! - max);
+      for (let j = 0; j < a.items; j++) sum += fastExp(logits[base + j]! - max);
       const lse = max + Math.log(sum);
       logSumExp[start + r] = lse;
       lossSum += lse - logits[base + a.targets[start + r]!]!;
@@ -77,7 +78,7 @@ export function itemSoftmaxBackward(
       const base = r * a.items;
       const lse = logSumExp[start + r]!;
       for (let j = 0; j < a.items; j++) {
-        logits[base + j] = scale * Math.exp(logits[base + j]! - lse);
+        logits[base + j] = scale * fastExp(logits[base + j]! - lse);
       }
       logits[base + a.targets[start + r]!]! -= scale;
     }

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Blas } from '../blas/load-blas.js';
+import { itemDistillLoss } from './item-distill-native.js';
 import {
   itemSoftmaxBackward,
   itemSoftmaxForward,
@@ -87,6 +88,120 @@ export function softmaxCrossEntropyOverItems(
   });
 
   return loss(hidden, table) as tf.Scalar;
+}
+
+/** A fixed reference model for `fusedItemSoftmaxLoss`. */
+export interface FusedLossReference {
+  /** `[rows, refDim]` reference states at the same rows. */
+  hidden: tf.Tensor2D;
+  /** `[items, refDim]` reference item table. */
+  table: tf.Tensor2D;
+  /** Weight of the `T^2 * KL(p_ref,T || p_T)` term. */
+  weight: number;
+  /** Softmax temperature T of both distributions. */
+  temperature: number;
+}
+
+/** Options of `fusedItemSoftmaxLoss`. */
+export interface FusedLossOptions {
+  /** Weight of the cross-entropy term. */
+  crossEntropyWeight: number;
+  /** KL term to a fixed model; none when absent. */
+  reference?: FusedLossReference;
+  /** Rows per chunk; three `[chunkRows, items]` buffers at most. */
+  chunkRows: number;
+}
+
+/**
+ * Returns whether `fusedItemSoftmaxLoss` can run: a native BLAS is loaded
+ * and the active backend keeps tensors in memory the op can read.
+ */
+export function fusedItemSoftmaxAvailable(): boolean {
+  const backend = tf.getBackend();
+  return nativeBlas !== undefined && (backend === 'cpu' || backend === 'wasm');
+}
+
+/**
+ * Returns the mean over rows of `w_ce * CE(target, softmax(z)) + w_kl *
+ * T^2 * KL(softmax(y/T) || softmax(z/T))`, where `z = hidden · tableᵀ`
+ * and `y` are the reference's logits, on native BLAS. The gradients for
+ * `hidden` and `table` are computed with the loss, chunk by chunk, so the
+ * backward pass only scales them. `targets` are 0-based rows of `table`.
+ * Throws when `fusedItemSoftmaxAvailable()` is false.
+ */
+export function fusedItemSoftmaxLoss(
+  hidden: tf.Tensor2D,
+  table: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  options: FusedLossOptions,
+): tf.Scalar {
+  if (!fusedItemSoftmaxAvailable()) {
+    throw new Error(
+      'fusedItemSoftmaxLoss needs native BLAS on the cpu or wasm backend; ' +
+        'check fusedItemSoftmaxAvailable() first',
+    );
+  }
+  checkShapes(hidden, table, targets, options.chunkRows);
+  const [rows, dim] = hidden.shape;
+  const items = table.shape[0];
+  checkTargets(targets, items);
+  const reference = options.reference;
+  if (reference) checkReference(reference, rows, items);
+  const blas = nativeBlas!;
+
+  const loss = tf.customGrad((h, e) => {
+    const result = itemDistillLoss(blas, {
+      hidden: (h as tf.Tensor).dataSync() as Float32Array,
+      table: (e as tf.Tensor).dataSync() as Float32Array,
+      targets: targets.dataSync() as Int32Array,
+      rows, items, dim,
+      crossEntropyWeight: options.crossEntropyWeight,
+      reference: reference && {
+        hidden: reference.hidden.dataSync() as Float32Array,
+        table: reference.table.dataSync() as Float32Array,
+        refDim: reference.hidden.shape[1],
+        weight: reference.weight,
+        temperature: reference.temperature,
+      },
+    }, 1 / Math.max(rows, 1), options.chunkRows);
+    const value = tf.scalar(result.lossSum / Math.max(rows, 1));
+    const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
+      const factor = dy.dataSync()[0]!;
+      const scaled = (values: Float32Array) => {
+        if (factor !== 1) for (let i = 0; i < values.length; i++) values[i]! *= factor;
+        return values;
+      };
+      return [
+        tf.tensor2d(scaled(result.hiddenGrad), [rows, dim]),
+        tf.tensor2d(scaled(result.tableGrad), [items, dim]),
+      ];
+    };
+    return { value, gradFunc };
+  });
+
+  return loss(hidden, table) as tf.Scalar;
+}
+
+function checkReference(
+  reference: FusedLossReference,
+  rows: number,
+  items: number,
+): void {
+  const { hidden, table, temperature } = reference;
+  if (
+    hidden.rank !== 2 || table.rank !== 2 || hidden.shape[0] !== rows ||
+    table.shape[0] !== items || hidden.shape[1] !== table.shape[1]
+  ) {
+    throw new Error(
+      `fusedItemSoftmaxLoss expects reference hidden [${rows}, r] and ` +
+        `table [${items}, r], received [${hidden.shape}] and [${table.shape}]`,
+    );
+  }
+  if (!(temperature > 0)) {
+    throw new Error(
+      `fusedItemSoftmaxLoss temperature must be above 0, received ${temperature}`,
+    );
+  }
 }
 
 function nativeArrays(

@@ -1,0 +1,184 @@
+/**
+ * The full-softmax training loss of the model nodes on plain arrays with
+ * native BLAS: a weighted cross-entropy over all items plus an optional
+ * temperature-scaled KL divergence to a fixed reference model, with both
+ * gradients computed in the same pass as the loss.
+ *
+ * Each chunk of rows costs two (three with a reference) BLAS products for
+ * the logits and the gradients, and one pass per row over the items for
+ * the max, the exponentials and the gradient of the logits. Nothing of
+ * size `rows * items` outlives its chunk, so the backward pass only scales
+ * the stored gradients.
+ */
+import type { Blas } from '../blas/load-blas.js';
+import { fastExp } from '../kernels/fast-exp.js';
+import type { ItemSoftmaxArrays } from './item-softmax-native.js';
+
+/** A fixed model whose softened distribution the trained one moves to. */
+export interface DistillReferenceArrays {
+  /** `[rows, refDim]` states of the reference at the same rows. */
+  hidden: Float32Array;
+  /** `[items, refDim]` item table of the reference. */
+  table: Float32Array;
+  refDim: number;
+  /** Weight of the `T^2 * KL(p_ref,T || p_T)` term. */
+  weight: number;
+  /** Softmax temperature T of both distributions, above 0. */
+  temperature: number;
+}
+
+/** Operands of `itemDistillLoss` as row-major arrays. */
+export interface ItemDistillArrays extends ItemSoftmaxArrays {
+  /** Weight of the cross-entropy term. */
+  crossEntropyWeight: number;
+  reference?: DistillReferenceArrays;
+}
+
+/** The summed loss and its gradients. */
+export interface ItemDistillResult {
+  /** Sum over rows of the weighted loss terms. */
+  lossSum: number;
+  /** Gradient of `lossSum * scale` for `hidden`, `[rows, dim]`. */
+  hiddenGrad: Float32Array;
+  /** Gradient of `lossSum * scale` for `table`, `[items, dim]`. */
+  tableGrad: Float32Array;
+}
+
+/**
+ * Computes, over chunks of `chunkRows` rows, the sum over rows of
+ * `w_ce * CE(target, softmax(z)) + w_kl * T^2 * KL(softmax(y/T) ||
+ * softmax(z/T))` with `z = hidden · tableᵀ` and `y` the reference's
+ * logits, and the gradients of `scale` times that sum.
+ */
+export function itemDistillLoss(
+  blas: Blas,
+  a: ItemDistillArrays,
+  scale: number,
+  chunkRows: number,
+): ItemDistillResult {
+  const { rows, items, dim } = a;
+  const hiddenGrad = new Float32Array(rows * dim);
+  const tableGrad = new Float32Array(items * dim);
+  const chunk = Math.max(1, Math.min(chunkRows, rows));
+  const logits = new Float32Array(chunk * items);
+  const ref = a.reference;
+  const refLogits = ref ? new Float32Array(chunk * items) : undefined;
+  const softened = ref ? new Float32Array(chunk * items) : undefined;
+  let lossSum = 0;
+
+  for (let start = 0; start < rows; start += chunk) {
+    const size = Math.min(chunk, rows - start);
+    blas.sgemm(false, true, size, items, dim, 1,
+      a.hidden.subarray(start * dim), dim, a.table, dim, 0, logits, items);
+    if (ref && refLogits) {
+      blas.sgemm(false, true, size, items, ref.refDim, 1,
+        ref.hidden.subarray(start * ref.refDim), ref.refDim, ref.table,
+        ref.refDim, 0, refLogits, items);
+    }
+    for (let r = 0; r < size; r++) {
+      const base = r * items;
+      const target = a.targets[start + r]!;
+      lossSum += ref && refLogits && softened
+        ? distillRow(a, ref, logits, refLogits, softened, base, target, scale)
+        : crossEntropyRow(a, logits, base, target, scale);
+    }
+    // The logits buffer now holds d(scale * loss)/d logits.
+    blas.sgemm(false, false, size, dim, items, 1, logits, items,
+      a.table, dim, 0, hiddenGrad.subarray(start * dim), dim);
+    blas.sgemm(true, false, items, dim, size, 1, logits, items,
+      a.hidden.subarray(start * dim), dim, 1, tableGrad, dim);
+  }
+
+  return { lossSum, hiddenGrad, tableGrad };
+}
+
+// Cross-entropy of one row; overwrites the row's logits with the scaled
+// gradient w_ce * scale * (softmax - onehot).
+function crossEntropyRow(
+  a: ItemDistillArrays,
+  z: Float32Array,
+  base: number,
+  target: number,
+  scale: number,
+): number {
+  const end = base + a.items;
+  let max = -Infinity;
+  for (let j = base; j < end; j++) if (z[j]! > max) max = z[j]!;
+  const targetLogit = z[base + target]!;
+  let sum = 0;
+  for (let j = base; j < end; j++) {
+    const e = fastExp(z[j]! - max);
+    z[j] = e;
+    sum += e;
+  }
+  const w = a.crossEntropyWeight;
+  const factor = (w * scale) / sum;
+  for (let j = base; j < end; j++) z[j] = z[j]! * factor;
+  z[base + target] = z[base + target]! - w * scale;
+  return w * (max + Math.log(sum) - targetLogit);
+}
+
+// Cross-entropy plus the KL term of one row, in three passes: maxima;
+// exponentials and their sums; gradients. The KL needs no logarithm per
+// item: with d_j = (z_j - max z) / T and c_j = (y_j - max y) / T,
+// KL = sum q_j c_j - log sum e^c - sum q_j d_j + log sum e^d.
+function distillRow(
+  a: ItemDistillArrays,
+  ref: DistillReferenceArrays,
+  z: Float32Array,
+  y: Float32Array,
+  soft: Float32Array,
+  base: number,
+  target: number,
+  scale: number,
+): number {
+  const end = base + a.items;
+  const inverseT = 1 / ref.temperature;
+  let maxZ = -Infinity;
+  let maxY = -Infinity;
+  for (let j = base; j < end; j++) {
+    if (z[j]! > maxZ) maxZ = z[j]!;
+    if (y[j]! > maxY) maxY = y[j]!;
+  }
+  const targetLogit = z[base + target]!;
+  let sum = 0;
+  let softSum = 0;
+  let refSum = 0;
+  let refDotRef = 0;
+  let refDotSoft = 0;
+  for (let j = base; j < end; j++) {
+    const shifted = z[j]! - maxZ;
+    const d = shifted * inverseT;
+    const c = (y[j]! - maxY) * inverseT;
+    const e = fastExp(shifted);
+    const eSoft = fastExp(d);
+    const eRef = fastExp(c);
+    z[j] = e;
+    soft[j] = eSoft;
+    y[j] = eRef;
+    sum += e;
+    softSum += eSoft;
+    refSum += eRef;
+    refDotRef += eRef * c;
+    refDotSoft += eRef * d;
+  }
+  const logSoftSum = Math.log(softSum);
+  const logRefSum = Math.log(refSum);
+  const kl =
+    (refDotRef - refDotSoft) / refSum - logRefSum + logSoftSum;
+
+  const w = a.crossEntropyWeight;
+  const ceFactor = (w * scale) / sum;
+  // d(w_kl T^2 KL)/dz_j = w_kl * T * (p_T,j - q_j).
+  const klScale = ref.weight * ref.temperature * scale;
+  const softFactor = klScale / softSum;
+  const refFactor = klScale / refSum;
+  for (let j = base; j < end; j++) {
+    z[j] = z[j]! * ceFactor + soft[j]! * softFactor - y[j]! * refFactor;
+  }
+  z[base + target] = z[base + target]! - w * scale;
+  const crossEntropy = maxZ + Math.log(sum) - targetLogit;
+  return (
+    w * crossEntropy + ref.weight * ref.temperature * ref.temperature * kl
+  );
+}

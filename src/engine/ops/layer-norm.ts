@@ -1,0 +1,175 @@
+/**
+ * LayerNorm over the last axis as one op. On the `cpu` and `wasm`
+ * backends the forward and backward passes are two loops over the rows;
+ * elsewhere the op is composed of tensor ops. Composed, one LayerNorm of a
+ * training step ran about twenty element-wise kernels forward and backward
+ * on the `cpu` backend, each allocating a full-size array, and its two
+ * `Mean` reductions were the slowest of them.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Returns `(x - mean) / sqrt(variance + epsilon) * gamma + beta`, with the
+ * mean and the population variance taken over the last axis of `x`, and
+ * `gamma` and `beta` shaped like that axis. Gradients flow to all three.
+ */
+export function layerNormLastAxis(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): tf.Tensor {
+  const width = x.shape[x.rank - 1] ?? 0;
+  if (
+    gamma.rank !== 1 || beta.rank !== 1 || gamma.shape[0] !== width ||
+    beta.shape[0] !== width
+  ) {
+    throw new Error(
+      `layerNormLastAxis expects gamma and beta of shape [${width}], ` +
+        `received [${gamma.shape}] and [${beta.shape}]`,
+    );
+  }
+  const backend = tf.getBackend();
+  const plainArrays = (backend === 'cpu' || backend === 'wasm') &&
+    x.dtype === 'float32' && width > 0;
+  if (!plainArrays) return composedLayerNorm(x, gamma, beta, epsilon);
+
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, b, save] = args as [
+      tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc,
+    ];
+    const forward = layerNormForward(
+      input.dataSync() as Float32Array,
+      g.dataSync() as Float32Array,
+      b.dataSync() as Float32Array,
+      width,
+      epsilon,
+    );
+    const normalised = tf.tensor(forward.normalised, input.shape);
+    const inverseStd = tf.tensor1d(forward.inverseStd);
+    save([normalised, inverseStd, g]);
+    return {
+      value: tf.tensor(forward.output, input.shape),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedNormalised, savedInverseStd, savedGamma] = saved as [
+          tf.Tensor, tf.Tensor1D, tf.Tensor1D,
+        ];
+        const grads = layerNormBackward(
+          dy.dataSync() as Float32Array,
+          savedNormalised.dataSync() as Float32Array,
+          savedInverseStd.dataSync() as Float32Array,
+          savedGamma.dataSync() as Float32Array,
+          width,
+        );
+        return [
+          tf.tensor(grads.input, dy.shape),
+          tf.tensor1d(grads.gamma),
+          tf.tensor1d(grads.beta),
+        ];
+      },
+    };
+  });
+  return op(x, gamma, beta);
+}
+
+function composedLayerNorm(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, x.rank - 1, true);
+    const normalised = tf.mul(
+      tf.sub(x, mean),
+      tf.rsqrt(tf.add(variance, epsilon)),
+    );
+    return tf.add(tf.mul(normalised, gamma), beta);
+  });
+}
+
+/** Output, normalised input and per-row 1 / std of a forward pass. */
+export interface LayerNormForward {
+  output: Float32Array;
+  normalised: Float32Array;
+  inverseStd: Float32Array;
+}
+
+/** The forward pass on row-major arrays of `width` values per row. */
+export function layerNormForward(
+  x: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  width: number,
+  epsilon: number,
+): LayerNormForward {
+  const rows = x.length / width;
+  const output = new Float32Array(x.length);
+  const normalised = new Float32Array(x.length);
+  const inverseStd = new Float32Array(rows);
+  for (let row = 0; row < rows; row++) {
+    const start = row * width;
+    const end = start + width;
+    let sum = 0;
+    for (let i = start; i < end; i++) sum += x[i]!;
+    const mean = sum / width;
+    let squares = 0;
+    for (let i = start; i < end; i++) {
+      const centred = x[i]! - mean;
+      squares += centred * centred;
+    }
+    const scale = 1 / Math.sqrt(squares / width + epsilon);
+    inverseStd[row] = scale;
+    for (let i = start, j = 0; i < end; i++, j++) {
+      const value = (x[i]! - mean) * scale;
+      normalised[i] = value;
+      output[i] = value * gamma[j]! + beta[j]!;
+    }
+  }
+  return { output, normalised, inverseStd };
+}
+
+/**
+ * The backward pass: with n = normalised input and g = dy * gamma,
+ * dx = inverseStd * (g - mean(g) - n * mean(g * n)) per row,
+ * dgamma = sum over rows of dy * n, dbeta = sum over rows of dy.
+ */
+export function layerNormBackward(
+  dy: Float32Array,
+  normalised: Float32Array,
+  inverseStd: Float32Array,
+  gamma: Float32Array,
+  width: number,
+): { input: Float32Array; gamma: Float32Array; beta: Float32Array } {
+  const rows = dy.length / width;
+  const input = new Float32Array(dy.length);
+  const gammaGrad = new Float64Array(width);
+  const betaGrad = new Float64Array(width);
+  for (let row = 0; row < rows; row++) {
+    const start = row * width;
+    const end = start + width;
+    let gradSum = 0;
+    let gradDotNormalised = 0;
+    for (let i = start, j = 0; i < end; i++, j++) {
+      const d = dy[i]!;
+      const n = normalised[i]!;
+      gammaGrad[j]! += d * n;
+      betaGrad[j]! += d;
+      const g = d * gamma[j]!;
+      gradSum += g;
+      gradDotNormalised += g * n;
+    }
+    const meanGrad = gradSum / width;
+    const meanGradDot = gradDotNormalised / width;
+    const scale = inverseStd[row]!;
+    for (let i = start, j = 0; i < end; i++, j++) {
+      input[i] =
+        scale * (dy[i]! * gamma[j]! - meanGrad - normalised[i]! * meanGradDot);
+    }
+  }
+  return {
+    input,
+    gamma: Float32Array.from(gammaGrad),
+    beta: Float32Array.from(betaGrad),
+  };
+}
