@@ -7,7 +7,7 @@
  *
  *   nice -n 10 npm run bench:train -- [--epochs N] [--steps N]
  *     [--parity-steps N] [--roles teacher,student] [--dropout R]
- *     [--length L] [--pipeline FILE]
+ *     [--length L] [--threads N] [--pipeline FILE]
  *
  * Models, data filters and hyperparameters come from the pipeline file
  * (default pipelines/movielens-100k.yaml) with the node defaults filled
@@ -15,6 +15,8 @@
  * paper's MovieLens-1M setting). `--steps N` stops each trainer after N
  * steps and scales the mean step time to an epoch; 0 (the default) trains
  * `--epochs` full epochs. `--dropout` replaces the nodes' rate.
+ * `--threads` sets our BLAS threads and PyTorch's intra-op threads
+ * (default: the cores this process may use).
  *
  * Before timing, each role trains `--parity-steps` steps with dropout off
  * on both sides from the same weights, then ranks the test users. The
@@ -59,6 +61,7 @@ const { values: args } = parseArgs({
     roles: { type: 'string', default: 'teacher,student' },
     dropout: { type: 'string' },
     length: { type: 'string', default: '50' },
+    threads: { type: 'string', default: String(availableParallelism()) },
     pipeline: { type: 'string', default: 'pipelines/movielens-100k.yaml' },
   },
 });
@@ -94,6 +97,7 @@ const epochs = positiveInteger('epochs', args.epochs, 1);
 const maxSteps = positiveInteger('steps', args.steps, 0);
 const paritySteps = positiveInteger('parity-steps', args['parity-steps'], 1);
 const maxLength = positiveInteger('length', args.length, 1);
+const threads = positiveInteger('threads', args.threads, 1);
 const roles = parseRoles(args.roles);
 const dropout = args.dropout === undefined ? undefined : Number(args.dropout);
 
@@ -189,7 +193,7 @@ function baseJob(
     adam: training.adam,
     chunkSize: training.chunkSize,
     dropoutSeed: DROPOUT_SEED,
-    threads: availableParallelism(),
+    threads,
     evaluate: true,
     evaluateBatchSize: inputs.setup.evaluateBatchSize,
   };
@@ -197,7 +201,7 @@ function baseJob(
 
 async function main(): Promise<void> {
   ensureTorch(log);
-  const info = await initEngine();
+  const info = await initEngine({ threads });
   const backend = info.blas ? `${info.backend}+blas` : info.backend;
   log(
     `machine: ${availableParallelism()} cores, ` +

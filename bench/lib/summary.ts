@@ -83,6 +83,8 @@ export function summarize(runs: RoleRuns): Record<string, unknown> {
     parity_reference_ndcg10: round(
       runs.referenceParity.ndcg10 ?? Number.NaN,
     ),
+    ours_threads: ours.threads,
+    reference_threads: reference.threads,
     reference_backend: reference.backend,
     backend: runs.backend,
   };
