@@ -165,3 +165,16 @@ describe('fastExp', () => {
     expect(fastExp(Number.NaN)).toBeNaN();
   });
 });
+
+describe('wasm row gather', () => {
+  test('matches the stock cpu kernel', async () => {
+    const run = () => {
+      const table = seededTensor([9, 2, 3], 41);
+      const ids = tf.tensor1d([8, 0, 3, 3, 1], 'int32');
+      return snapshot(tf.gather(table, ids));
+    };
+    const expected = await withStockKernels(run);
+    const actual = await withEngine(run, { backend: 'wasm' });
+    expectClose(actual, expected, 1e-7);
+  });
+});

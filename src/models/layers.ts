@@ -69,8 +69,6 @@ export function dropout(
   // object per element, and it keeps one generator for the whole run.
   const keep = 1 - rate;
   const mask = new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i++) {
-    mask[i] = random.nextFloat() < keep ? 1 / keep : 0;
-  }
+  random.fillMask(mask, keep, 1 / keep);
   return tf.mul(x, tf.tensor(mask, x.shape));
 }

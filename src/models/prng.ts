@@ -45,6 +45,37 @@ export class Prng {
     return this.nextUint32() / 4294967296;
   }
 
+  /**
+   * Fills `mask` with `scale` where the next uniform float is below `keep`
+   * and 0 elsewhere, drawing one number per element: the same stream as
+   * `nextFloat() < keep` per element, without a call per draw.
+   */
+  fillMask(mask: Float32Array, keep: number, scale: number): void {
+    // Locals stay int32, which V8 keeps unboxed; the stored words are
+    // the same bits as unsigned.
+    let s0 = this.s[0] | 0;
+    let s1 = this.s[1] | 0;
+    let s2 = this.s[2] | 0;
+    let s3 = this.s[3] | 0;
+    const threshold = keep * 4294967296;
+    for (let i = 0; i < mask.length; i++) {
+      const x = Math.imul(s1, 5);
+      const draw = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      mask[i] = draw < threshold ? scale : 0;
+    }
+    this.s[0] = s0;
+    this.s[1] = s1;
+    this.s[2] = s2;
+    this.s[3] = s3;
+  }
+
   /** Returns a uniform integer in [0, n); `n` must be a positive integer. */
   nextInt(n: number): number {
     // Multiplying keeps the draw unbiased enough for n far below 2^32,
