@@ -15,7 +15,14 @@ import {
 } from './lib/job.js';
 import { createTrainer, evaluateModel, trainStep } from './lib/trainer.js';
 
-const job = JSON.parse(readFileSync(process.argv[2], 'utf8')) as TrainJob;
+const jobPath = process.argv[2];
+if (!jobPath) {
+  throw new Error(
+    'Missing job file: run `npx tsx bench/run-ours.ts JOB.json` with a job ' +
+      'that bench/train.ts wrote.',
+  );
+}
+const job = JSON.parse(readFileSync(jobPath, 'utf8')) as TrainJob;
 const info = await initEngine({ threads: job.threads });
 const data = JSON.parse(readFileSync(job.dataPath, 'utf8')) as BenchData;
 const model = new SequentialModel(

@@ -328,6 +328,10 @@ def train(job, model, data, result):
 
 
 def main():
+    if len(sys.argv) != 2:
+        sys.exit("Missing job file: run `/usr/bin/python3 "
+                 "bench/reference/sasrec.py JOB.json` with a job that "
+                 "bench/train.ts wrote.")
     with open(sys.argv[1]) as handle:
         job = json.load(handle)
     torch.set_num_threads(job["threads"])
