@@ -177,4 +177,18 @@ describe('wasm row gather', () => {
     const actual = await withEngine(run, { backend: 'wasm' });
     expectClose(actual, expected, 1e-7);
   });
+
+  test('a clone shares the data and outlives its source', async () => {
+    await withEngine(() => {
+      const x = tf.tensor1d([1, 2, 3]);
+      const y = tf.clone(x);
+      expect(y.dataId).toBe(x.dataId);
+      x.dispose();
+      expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+      // The gradient of a saved input still reads the right values.
+      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(a, a)))(y);
+      expect(Array.from(g.dataSync())).toEqual([2, 4, 6]);
+      tf.dispose([y, g]);
+    }, { backend: 'wasm' });
+  });
 });

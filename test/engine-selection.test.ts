@@ -89,7 +89,7 @@ describe('BLAS fallback', () => {
     const info = await initEngine({ backend: 'wasm' });
     expect(info.backend).toBe('wasm');
     expect(info.kernels).toEqual([
-      'UnsortedSegmentSum', 'GatherV2', 'BatchMatMul',
+      'UnsortedSegmentSum', 'GatherV2', 'Identity', 'BatchMatMul',
       'softmaxCrossEntropyOverItems',
     ]);
     expectClose(run(), expected);

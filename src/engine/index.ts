@@ -158,7 +158,7 @@ async function initCpuFamily(
     kernels.push(...CPU_JS_KERNELS);
   } else {
     registerWasmJsKernels();
-    kernels.push('UnsortedSegmentSum', 'GatherV2');
+    kernels.push('UnsortedSegmentSum', 'GatherV2', 'Identity');
   }
 
   lastBlasResult = await loadBlas(blasOptions(options));

@@ -99,9 +99,20 @@ const wasmGather: tf.KernelFunc = (args) => {
   return out;
 };
 
+// tfjs-core clones every tensor it saves for the backward pass through
+// Identity, and the stock wasm Identity copies the data: about a hundred
+// full-size copies per training step. Tensors are immutable, so the clone
+// can share the data and count a reference, as the cpu backend does.
+const wasmIdentity: tf.KernelFunc = (args) => {
+  const backend = args.backend as BackendWasm;
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+};
+
 /**
- * Registers the missing UnsortedSegmentSum and the row GatherV2 on the
- * `wasm` backend.
+ * Registers the missing UnsortedSegmentSum, the row GatherV2 and a
+ * sharing Identity on the `wasm` backend.
  */
 export function registerWasmJsKernels(): void {
   if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) {
@@ -112,6 +123,10 @@ export function registerWasmJsKernels(): void {
     });
   }
   if (stockGather) return;
+  const identity = tf.getKernel('Identity', 'wasm');
+  if (!identity) throw new Error('Internal error: wasm backend lacks Identity');
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({ ...identity, kernelFunc: wasmIdentity });
   const current = tf.getKernel('GatherV2', 'wasm');
   if (!current) throw new Error('Internal error: wasm backend lacks GatherV2');
   stockGather = current;

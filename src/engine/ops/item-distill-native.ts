@@ -64,42 +64,79 @@ export function itemDistillLoss(
   const ref = a.reference;
   const refLogits = ref ? new Float32Array(chunk * items) : undefined;
   const softened = ref ? new Float32Array(chunk * items) : undefined;
+  // Cross-entropy only: per-row factors and the rows of `hidden` scaled
+  // by them (see `crossEntropyRow`).
+  const rowFactors = new Float64Array(chunk);
+  const scaledHidden = ref ? undefined : new Float32Array(chunk * dim);
   let lossSum = 0;
 
   for (let start = 0; start < rows; start += chunk) {
     const size = Math.min(chunk, rows - start);
+    const hiddenRows = a.hidden.subarray(start * dim);
+    const gradRows = hiddenGrad.subarray(start * dim);
     blas.sgemm(false, true, size, items, dim, 1,
-      a.hidden.subarray(start * dim), dim, a.table, dim, 0, logits, items);
-    if (ref && refLogits) {
+      hiddenRows, dim, a.table, dim, 0, logits, items);
+    if (ref && refLogits && softened) {
       blas.sgemm(false, true, size, items, ref.refDim, 1,
         ref.hidden.subarray(start * ref.refDim), ref.refDim, ref.table,
         ref.refDim, 0, refLogits, items);
+      for (let r = 0; r < size; r++) {
+        lossSum += distillRow(a, ref, logits, refLogits, softened, r * items,
+          a.targets[start + r]!, scale);
+      }
+      // The logits buffer now holds d(scale * loss)/d logits.
+      blas.sgemm(false, false, size, dim, items, 1, logits, items,
+        a.table, dim, 0, gradRows, dim);
+      blas.sgemm(true, false, items, dim, size, 1, logits, items,
+        hiddenRows, dim, 1, tableGrad, dim);
+      continue;
     }
+
     for (let r = 0; r < size; r++) {
-      const base = r * items;
-      const target = a.targets[start + r]!;
-      lossSum += ref && refLogits && softened
-        ? distillRow(a, ref, logits, refLogits, softened, base, target, scale)
-        : crossEntropyRow(a, logits, base, target, scale);
+      lossSum += crossEntropyRow(a, logits, r * items, a.targets[start + r]!,
+        scale, rowFactors, r);
     }
-    // The logits buffer now holds d(scale * loss)/d logits.
+    // d(scale * loss)/d z_rj = f_r * e_rj - c * [j = t_r], with e in the
+    // logits buffer, f the row factors and c = w_ce * scale. So
+    // dH = diag(f) (E T) - c T[t] and dT = E^T (diag(f) H) - c onehot^T H:
+    // two products on E as it is, and corrections of `dim` values per row.
+    const c = a.crossEntropyWeight * scale;
+    for (let r = 0; r < size; r++) {
+      const f = rowFactors[r]!;
+      for (let k = 0; k < dim; k++) {
+        scaledHidden![r * dim + k] = f * hiddenRows[r * dim + k]!;
+      }
+    }
     blas.sgemm(false, false, size, dim, items, 1, logits, items,
-      a.table, dim, 0, hiddenGrad.subarray(start * dim), dim);
+      a.table, dim, 0, gradRows, dim);
     blas.sgemm(true, false, items, dim, size, 1, logits, items,
-      a.hidden.subarray(start * dim), dim, 1, tableGrad, dim);
+      scaledHidden!, dim, 1, tableGrad, dim);
+    for (let r = 0; r < size; r++) {
+      const f = rowFactors[r]!;
+      const targetRow = a.targets[start + r]! * dim;
+      for (let k = 0; k < dim; k++) {
+        gradRows[r * dim + k] =
+          f * gradRows[r * dim + k]! - c * a.table[targetRow + k]!;
+        tableGrad[targetRow + k]! -= c * hiddenRows[r * dim + k]!;
+      }
+    }
   }
 
   return { lossSum, hiddenGrad, tableGrad };
 }
 
-// Cross-entropy of one row; overwrites the row's logits with the scaled
-// gradient w_ce * scale * (softmax - onehot).
+// Cross-entropy of one row in two passes over the items: the maximum,
+// then the shifted exponentials e_j, which overwrite the logits, and
+// their sum. The gradient w_ce * scale * (e_j / sum - [j = target]) is
+// left for the products: `factors[r]` gets w_ce * scale / sum.
 function crossEntropyRow(
   a: ItemDistillArrays,
   z: Float32Array,
   base: number,
   target: number,
   scale: number,
+  factors: Float64Array,
+  r: number,
 ): number {
   const end = base + a.items;
   let max = -Infinity;
@@ -112,9 +149,7 @@ function crossEntropyRow(
     sum += e;
   }
   const w = a.crossEntropyWeight;
-  const factor = (w * scale) / sum;
-  for (let j = base; j < end; j++) z[j] = z[j]! * factor;
-  z[base + target] = z[base + target]! - w * scale;
+  factors[r] = (w * scale) / sum;
   return w * (max + Math.log(sum) - targetLogit);
 }
 
