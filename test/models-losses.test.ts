@@ -13,6 +13,8 @@ import {
   topItems,
 } from '../src/models/losses.js';
 import { softmaxLoss } from '../src/models/softmax-loss.js';
+import { seenItems } from '../src/models/objective.js';
+import { buildBatch } from '../src/models/batches.js';
 import { decayedWeight } from '../src/models/schedule.js';
 import { Prng } from '../src/models/prng.js';
 
@@ -255,6 +257,51 @@ describe('ranking distillation', () => {
     expect(top.dtype).toBe('int32');
     expect(Array.from(top.dataSync())).toEqual([2, 1, 3, 2]);
     tf.dispose([hidden, table, top]);
+  });
+
+  it('top items leave out the excluded items of each position', () => {
+    const hidden = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
+    // Scores: position 0 gives items 1-4 1, 2, 0, 1; position 1 gives
+    // 0, 1, 3, 2.
+    const table = tf.tensor2d([
+      [9, 9],
+      [1, 0],
+      [2, 1],
+      [0, 3],
+      [1, 2],
+    ]);
+    // Position 0 has seen item 2 (its best); position 1 items 3 and 2.
+    const seen = [[2], [3, 2]];
+    const top = topItems(hidden, table, 2, 1, (p) => seen[p]);
+    expect(Array.from(top.dataSync())).toEqual([1, 4, 4, 1]);
+    tf.dispose([hidden, table, top]);
+  });
+});
+
+describe('seenItems', () => {
+  it('lists the history up to each position and its target', () => {
+    // Sequence [5, 7, 9] gives inputs [0, 5, 7] and targets 7, 9 at the
+    // two scored positions; [4, 6] gives inputs [0, 0, 4] and target 6.
+    const batch = buildBatch(
+      [
+        [5, 7, 9],
+        [4, 6],
+      ],
+      3,
+    );
+    const tensors = {
+      inputs: tf.tensor2d(batch.inputs, [2, 3], 'int32'),
+      positions: tf.tensor1d(batch.positions, 'int32'),
+      targets: tf.tensor1d(batch.targets, 'int32'),
+    };
+    const seen = seenItems(tensors);
+    expect(seen(0).sort()).toEqual([5, 7]);
+    expect(seen(1).sort()).toEqual([5, 7, 9]);
+    expect(seen(2).sort()).toEqual([4, 6]);
+    tf.dispose(Object.values(tensors));
   });
 });
 

@@ -81,20 +81,41 @@ export function rankingDistillationLoss(
  * Finds each position's `topK` highest-scoring items (ids 1..N) under a
  * model's states `hidden` `[P, e]` and full item `table` `[N + 1, e]`,
  * scoring `chunkSize` positions at a time. Returns `[P, K]` int32.
+ *
+ * `excluded(p)`, when given, lists the item ids position `p` must not
+ * return: ranking distillation passes the items the sequence has already
+ * shown up to `p` and its target, so the teacher's ranking adds unseen
+ * items only, as in Tang and Wang's method. Excluded items score
+ * -Infinity; if fewer than `topK` items remain, excluded ones fill the
+ * tail.
  */
 export function topItems(
   hidden: tf.Tensor2D,
   table: tf.Tensor2D,
   topK: number,
   chunkSize: number,
+  excluded?: (position: number) => Iterable<number>,
 ): tf.Tensor2D {
   return tf.tidy(() => {
     const items = tf.slice(table, 1) as tf.Tensor2D;
+    const numItems = items.shape[0];
     const parts: tf.Tensor[] = [];
     for (let start = 0; start < hidden.shape[0]; start += chunkSize) {
       const size = Math.min(chunkSize, hidden.shape[0] - start);
       const h = tf.slice(hidden, start, size) as tf.Tensor2D;
-      const { indices } = tf.topk(tf.matMul(h, items, false, true), topK);
+      let scores = tf.matMul(h, items, false, true);
+      if (excluded) {
+        const values = scores.dataSync().slice() as Float32Array;
+        for (let row = 0; row < size; row++) {
+          for (const item of excluded(start + row)) {
+            if (item >= 1 && item <= numItems) {
+              values[row * numItems + item - 1] = -Infinity;
+            }
+          }
+        }
+        scores = tf.tensor2d(values, [size, numItems]);
+      }
+      const { indices } = tf.topk(scores, topK);
       parts.push(tf.add(indices, tf.scalar(1, 'int32')));
     }
     if (parts.length === 0) return tf.zeros([0, topK], 'int32') as tf.Tensor2D;

@@ -163,6 +163,26 @@ function mainLoss(
   return loss;
 }
 
+/**
+ * For scored position `p` of a batch, the items its sequence has shown up
+ * to and including `p`, and its target.
+ */
+export function seenItems(batch: BatchTensors): (position: number) => number[] {
+  const inputs = batch.inputs.dataSync() as Int32Array;
+  const positions = batch.positions.dataSync() as Int32Array;
+  const targets = batch.targets.dataSync() as Int32Array;
+  const seqLen = batch.inputs.shape[1];
+  return (p) => {
+    const flat = positions[p];
+    const rowStart = flat - (flat % seqLen);
+    const seen = [targets[p]];
+    for (let i = rowStart; i <= flat; i++) {
+      if (inputs[i] !== 0) seen.push(inputs[i]);
+    }
+    return seen;
+  };
+}
+
 function computeConstants(
   objective: Objective,
   batch: BatchTensors,
@@ -192,6 +212,7 @@ function computeConstants(
       teacher.outputTable(),
       topK,
       objective.chunkSize,
+      seenItems(batch),
     );
     constants.rankWeights = tf.tensor1d(rankWeights(topK, lambda));
   }

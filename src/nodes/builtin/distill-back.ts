@@ -81,8 +81,9 @@ export const distillBackNodeType = defineNodeType<DistillBackParams>({
     rankingDistillation: {
       type: 'object',
       description:
-        "Ranking distillation: the teacher's top-K items at each position " +
-        'count as positives weighted by exp(-rank / lambda). Off while weight is 0.',
+        "Ranking distillation: the teacher's top-K items at each position, " +
+        'leaving out the items the sequence has shown and its target, count ' +
+        'as positives weighted by exp(-rank / lambda). Off while weight is 0.',
       properties: {
         weight: {
           type: 'number',
