@@ -183,6 +183,14 @@ describe('evaluate node', () => {
     expect(mrr.wilcoxon.nonZero).toBe(2);
     expect(mrr.wilcoxon.statistic).toBe(0);
     expect(mrr.wilcoxon.pValue).toBe(0.5);
+    expect(mrr.mcNemar).toBeUndefined();
+    // HR@1: student 1, 0, 1, 1 and teacher 0, 0, 0, 1 (its reciprocal
+    // ranks are 0.5, 0.5, 0.25, 1). Two cases only the student hits, none
+    // only the teacher: exact p = 2 · 1/4.
+    const hr = metrics.comparisons.find(
+      (c) => c.model === 'teacher' && c.metric === 'test.hr@1',
+    )!;
+    expect(hr.mcNemar).toEqual({ onlyA: 0, onlyB: 2, pValue: 0.5 });
   });
 
   it('keys flattened metrics by model', async () => {

@@ -13,6 +13,7 @@ import {
   meanConfidenceInterval,
   pairedTTest,
   standardDeviation,
+  mcNemarTest,
   wilcoxonSignedRank,
 } from '../src/metrics/stats.js';
 
@@ -228,5 +229,64 @@ describe('wilcoxon signed-rank', () => {
     expect(result.n).toBe(0);
     expect(result.zeros).toBe(2);
     expect(result.pValue).toBe(1);
+  });
+});
+
+describe('mcNemarTest', () => {
+  // Pairs from counts: both hit, only a, only b, neither.
+  function pairs(both: number, onlyA: number, onlyB: number, neither: number) {
+    const a: number[] = [];
+    const b: number[] = [];
+    const add = (x: number, y: number, count: number) => {
+      for (let i = 0; i < count; i++) {
+        a.push(x);
+        b.push(y);
+      }
+    };
+    add(1, 1, both);
+    add(1, 0, onlyA);
+    add(0, 1, onlyB);
+    add(0, 0, neither);
+    return { a, b };
+  }
+
+  it('matches the exact binomial tail on known counts', () => {
+    // 2 of 10 discordant pairs favour a: 2 * (1 + 10 + 45) / 1024.
+    const { a, b } = pairs(30, 2, 8, 60);
+    const result = mcNemarTest(a, b);
+    expect(result.onlyA).toBe(2);
+    expect(result.onlyB).toBe(8);
+    expect(result.pValue).toBeCloseTo(112 / 1024, 10);
+    // 5 to 0: 2 / 32.
+    const lopsided = pairs(1, 5, 0, 1);
+    expect(mcNemarTest(lopsided.a, lopsided.b).pValue).toBeCloseTo(1 / 16, 10);
+  });
+
+  it('gives 1 for balanced or no discordant pairs', () => {
+    const balanced = pairs(4, 3, 3, 4);
+    expect(mcNemarTest(balanced.a, balanced.b).pValue).toBe(1);
+    const none = pairs(4, 0, 0, 4);
+    expect(mcNemarTest(none.a, none.b)).toEqual({ onlyA: 0, onlyB: 0, pValue: 1 });
+  });
+
+  it('rejects graded values, naming the pair', () => {
+    expect(() => mcNemarTest([1, 0.63], [0, 1])).toThrow('pair 1 is (0.63, 1)');
+  });
+});
+
+describe('mcNemarTest on many pairs', () => {
+  it('agrees between the summed and the beta tail around n = 1000', () => {
+    // 480 of 990 and 485 of 1010 discordant pairs on the smaller side.
+    const small = mcNemarTest(
+      [...Array(480).fill(1), ...Array(510).fill(0)],
+      [...Array(480).fill(0), ...Array(510).fill(1)],
+    );
+    const large = mcNemarTest(
+      [...Array(485).fill(1), ...Array(525).fill(0)],
+      [...Array(485).fill(0), ...Array(525).fill(1)],
+    );
+    // Exact values from integer binomial sums (Python's math.comb).
+    expect(small.pValue).toBeCloseTo(0.35670140163752334, 10);
+    expect(large.pValue).toBeCloseTo(0.21974034914722773, 8);
   });
 });

@@ -27,6 +27,7 @@ import {
   mean,
   meanConfidenceInterval,
   pairedTTest,
+  mcNemarTest,
   wilcoxonSignedRank,
 } from './stats.js';
 import type { TestCaseSet } from './test-cases.js';
@@ -132,6 +133,8 @@ function compareMetric(
   const baseline = Array.from(baselineValues);
   const tTest = pairedTTest(model, baseline);
   const wilcoxon = wilcoxonSignedRank(model, baseline);
+  // HR@K is 0 or 1 per case, where McNemar's test is the usual one.
+  const binary = /(^|\.)hr@\d+$/.test(names.metric);
   return {
     ...names,
     n: model.length,
@@ -145,6 +148,7 @@ function compareMetric(
       method: wilcoxon.method,
       nonZero: wilcoxon.n,
     },
+    ...(binary && { mcNemar: mcNemarTest(model, baseline) }),
   };
 }
 

@@ -72,6 +72,11 @@ export interface PairedComparison {
     method: 'exact' | 'normal';
     nonZero: number;
   };
+  /**
+   * McNemar's exact test, for metrics that are 0 or 1 per case (HR@K):
+   * cases only the model hits, only the baseline hits, two-sided p.
+   */
+  mcNemar?: { onlyA: number; onlyB: number; pValue: number };
 }
 
 /** The content of `metrics.json`. */

@@ -5,6 +5,7 @@
  */
 import {
   normalTwoSidedP,
+  regularizedIncompleteBeta,
   studentTQuantile,
   studentTTwoSidedP,
 } from './special-functions.js';
@@ -303,4 +304,59 @@ export function wilcoxonSignedRank(
     method: 'normal',
     z,
   };
+}
+
+/** Result of `mcNemarTest`. */
+export interface McNemarResult {
+  /** Pairs where `a` is 1 and `b` is 0. */
+  onlyA: number;
+  /** Pairs where `b` is 1 and `a` is 0. */
+  onlyB: number;
+  /** Exact two-sided p-value. */
+  pValue: number;
+}
+
+/**
+ * Runs McNemar's exact test on paired binary outcomes (each value 0 or 1,
+ * such as per-user HR@10): under H0 the discordant pairs split as
+ * Binomial(onlyA + onlyB, 1/2), and p = min(1, 2 P(X <= min(onlyA,
+ * onlyB))). With no discordant pair p = 1. Throws on a value other than
+ * 0 or 1, naming its index.
+ */
+export function mcNemarTest(
+  a: readonly number[],
+  b: readonly number[],
+): McNemarResult {
+  const differences = pairedDifferences(a, b);
+  let onlyA = 0;
+  let onlyB = 0;
+  differences.forEach((d, i) => {
+    if ((a[i] !== 0 && a[i] !== 1) || (b[i] !== 0 && b[i] !== 1)) {
+      throw new RangeError(
+        `McNemar's test needs values 0 or 1; pair ${i} is ` +
+          `(${a[i]}, ${b[i]}). Use the t-test or Wilcoxon's for ` +
+          'graded metrics.',
+      );
+    }
+    if (d > 0) onlyA++;
+    else if (d < 0) onlyB++;
+  });
+  const n = onlyA + onlyB;
+  const k = Math.min(onlyA, onlyB);
+  if (n === 0) return { onlyA, onlyB, pValue: 1 };
+  return { onlyA, onlyB, pValue: Math.min(1, 2 * binomialHalfTail(k, n)) };
+}
+
+// P(X <= k) for X ~ Binomial(n, 1/2): summed term by term while 2^-n is a
+// normal float64, else I_{1/2}(n - k, k + 1).
+function binomialHalfTail(k: number, n: number): number {
+  if (k >= n) return 1;
+  if (n > 1000) return regularizedIncompleteBeta(0.5, n - k, k + 1);
+  let term = 0.5 ** n;
+  let sum = term;
+  for (let i = 0; i < k; i++) {
+    term = (term * (n - i)) / (i + 1);
+    sum += term;
+  }
+  return sum;
 }
