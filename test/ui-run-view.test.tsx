@@ -243,7 +243,8 @@ describe('keys', () => {
   });
 
   it('q calls onCancel once and shows the stopping banner', async () => {
-    const { ui, onCancel, dispatchAll, lineWith } = mountView();
+    const onForceQuit = vi.fn();
+    const { ui, onCancel, dispatchAll, lineWith } = mountView({ onForceQuit });
     dispatchAll(midRunEvents());
     await settle();
     expect(ui.lastFrame()).not.toContain('Stopping');
@@ -258,7 +259,12 @@ describe('keys', () => {
     );
 
     expect(onCancel).toHaveBeenCalledTimes(1);
+    // The second q does nothing; the Ctrl-C after it asks to quit at once.
+    expect(onForceQuit).toHaveBeenCalledTimes(1);
     expect(lineWith('■')).toBe('■ Stopping: stop requested with q or Ctrl-C.');
+    expect(lineWith('Ctrl-C again')).toBe(
+      '  Ctrl-C again exits at once; nodes resume from their last epoch.',
+    );
     expect(lineWith('Waiting for running')).toBe(
       '  Waiting for running nodes to end; nothing new starts.',
     );

@@ -10,6 +10,7 @@ export interface UiModule {
     stdout: NodeJS.WriteStream;
     stdin: NodeJS.ReadStream;
     onCancel: () => void;
+    onForceQuit?: () => void;
   }): Logger;
 }
 

@@ -118,14 +118,18 @@ function resolveSelection(
     : pickFollowedNode(state);
 }
 
+/** The key that asked to stop the run. */
+export type StopKey = 'q' | 'ctrl-c';
+
 /**
  * Handles the keys of the live view: up and down (or `k` and `j`) move
- * the selection, `q` and Ctrl-C call `onStop`. Returns whether keys are
- * read at all, which needs a stdin that supports raw mode.
+ * the selection, `q` and Ctrl-C call `onStop` with the key. Returns
+ * whether keys are read at all, which needs a stdin that supports raw
+ * mode.
  */
 export function useRunKeys(
   onMove: (delta: number) => void,
-  onStop: () => void,
+  onStop: (key: StopKey) => void,
 ): boolean {
   const { isRawModeSupported } = useStdin();
   const active = isRawModeSupported === true;
@@ -136,8 +140,10 @@ export function useRunKeys(
         onMove(-1);
       } else if (key.downArrow || input === 'j') {
         onMove(1);
-      } else if (input === 'q' || (key.ctrl && input === 'c')) {
-        onStop();
+      } else if (key.ctrl && input === 'c') {
+        onStop('ctrl-c');
+      } else if (input === 'q') {
+        onStop('q');
       }
     },
     { isActive: active },

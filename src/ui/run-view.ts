@@ -7,6 +7,7 @@ import { createElement, type ReactElement } from 'react';
 import { RunView } from './components/run-view.js';
 import { USER_STOP_MESSAGE } from './components/stopping-banner.js';
 import type { ThrottleTimers } from './render-throttle.js';
+import type { StopKey } from './hooks.js';
 import { createRunStore, type RunStore } from './run-store.js';
 import { isColorEnabled } from './theme.js';
 import { UiOptionsContext } from './ui-context.js';
@@ -19,6 +20,12 @@ export interface RunViewOptions {
    * Note: called at most once, and not after `run-finished` arrived.
    */
   onCancel: () => void;
+  /**
+   * Called when Ctrl-C is pressed again after a stop was requested, as a
+   * second SIGINT would be: the caller exits at once. Not called after
+   * `run-finished` arrived.
+   */
+  onForceQuit?: () => void;
   /** Width in columns, replacing the output stream's. @default stream's */
   columns?: number;
   /**
@@ -51,8 +58,10 @@ export function createRunView(options: RunViewOptions): RunViewHandle {
   });
 
   let stopRequested = false;
-  const requestStop = (): void => {
-    if (stopRequested || store.getState().finished !== undefined) {
+  const requestStop = (key: StopKey): void => {
+    if (store.getState().finished !== undefined) return;
+    if (stopRequested) {
+      if (key === 'ctrl-c') options.onForceQuit?.();
       return;
     }
 

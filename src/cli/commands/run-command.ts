@@ -128,6 +128,13 @@ async function createLogger(
         stdout: io.stdout as NodeJS.WriteStream,
         stdin: process.stdin,
         onCancel: () => controller.abort('user'),
+        // Workers exit when the runner's channel closes, and published
+        // artifacts are complete, so exiting here loses only the epochs
+        // in progress.
+        onForceQuit: () => {
+          io.stderr.write('\nSecond Ctrl-C: exiting now.\n');
+          process.exit(130);
+        },
       });
     }
   }

@@ -4,7 +4,13 @@
  */
 import { Box } from 'ink';
 import { useSyncExternalStore } from 'react';
-import { useNow, useRunKeys, useSelection, useTerminalSize } from '../hooks.js';
+import {
+  useNow,
+  useRunKeys,
+  useSelection,
+  useTerminalSize,
+  type StopKey,
+} from '../hooks.js';
 import type { RunStore } from '../run-store.js';
 import type { NodeState, RunState } from '../state.js';
 import { Footer, FOOTER_LOG_LINES } from './footer.js';
@@ -25,8 +31,8 @@ const MIN_LIST_ROWS = 3;
 /** Props of `RunView`. */
 export interface RunViewProps {
   store: RunStore;
-  /** Called when the user presses `q` or Ctrl-C. */
-  onStop: () => void;
+  /** Called when the user presses `q` or Ctrl-C, with the key. */
+  onStop: (key: StopKey) => void;
   /** Width in columns, replacing the output stream's (for tests). */
   columns?: number;
 }

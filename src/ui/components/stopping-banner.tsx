@@ -93,7 +93,10 @@ export function describeStop(
   const fromRunner = stopping.message !== USER_STOP_MESSAGE && message !== '';
   const lines = fromRunner
     ? [message]
-    : ['Waiting for running nodes to end; nothing new starts.'];
+    : [
+        'Waiting for running nodes to end; nothing new starts.',
+        'Ctrl-C again exits at once; nodes resume from their last epoch.',
+      ];
 
   if (!fromRunner || !/\bkept\b/i.test(message)) {
     lines.push(KEPT_TEXT, RESUME_TEXT);
