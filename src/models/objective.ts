@@ -60,6 +60,12 @@ export interface BatchTensors {
   targets: tf.Tensor1D;
   /** `[P]` int32 sampled negatives, for the `bce` loss. */
   negatives?: tf.Tensor1D;
+  /**
+   * States of fixed models (KL reference, ranking teacher) at the scored
+   * positions, `[P, e]`, where the run computed them in advance; others
+   * are computed from `inputs`.
+   */
+  references?: Map<SequentialModel, tf.Tensor2D>;
 }
 
 /** Tensors the loss needs that do not depend on the trained weights. */
@@ -190,7 +196,7 @@ function computeConstants(
   const constants: Constants = {};
   const statesOf = new Map<SequentialModel, tf.Tensor2D>();
   const states = (reference: SequentialModel) => {
-    let hidden = statesOf.get(reference);
+    let hidden = statesOf.get(reference) ?? batch.references?.get(reference);
     if (!hidden) {
       hidden = scoredStates(reference, batch);
       statesOf.set(reference, hidden);

@@ -33,6 +33,7 @@ import {
   type EarlyStopping,
 } from './train-state.js';
 import { sampleCases, validate } from './validation.js';
+import { ReferenceStates } from './reference-states.js';
 import { ITEM_TABLE_NAMES } from './weights.js';
 
 /** Mutable state of a run between epochs. */
@@ -55,6 +56,8 @@ interface RunSetup {
   adam: Adam;
   validationCases: ValidationCase[];
   fingerprint: string;
+  /** States of the fixed models of `objective`, per training sequence. */
+  references: Map<SequentialModel, ReferenceStates>;
 }
 
 /**
@@ -86,6 +89,7 @@ export async function train(
       options,
       loss: describeObjective(objective),
     }),
+    references: referenceStates(objective, split),
   };
   try {
     const state = await startState(setup);
@@ -96,6 +100,24 @@ export async function train(
   } finally {
     adam.dispose();
   }
+}
+
+// Fixed models give the same states every epoch, so they run once here
+// instead of at every step, unless the states would be too large.
+function referenceStates(
+  objective: Objective,
+  split: TrainingSplit,
+): Map<SequentialModel, ReferenceStates> {
+  const fixed = new Set<SequentialModel>();
+  if (objective.kl) fixed.add(objective.kl.reference);
+  if (objective.ranking) fixed.add(objective.ranking.teacher);
+  const sequences = split.sequences.map((s) => s.items);
+  const references = new Map<SequentialModel, ReferenceStates>();
+  for (const model of fixed) {
+    const states = ReferenceStates.compute(model, sequences);
+    if (states) references.set(model, states);
+  }
+  return references;
 }
 
 function describeObjective(objective: Objective): Record<string, unknown> {
@@ -178,8 +200,9 @@ async function runEpoch(setup: RunSetup, state: RunState): Promise<void> {
 
   for (let step = 0; step < batches.length; step++) {
     context.signal?.throwIfAborted();
-    const rows = batches[step].map((i) => split.sequences[i].items);
-    const loss = trainStep(setup, state.prng, rows, epoch);
+    const indices = batches[step];
+    const rows = indices.map((i) => split.sequences[i].items);
+    const loss = trainStep(setup, state.prng, indices, rows, epoch);
     if (!Number.isFinite(loss)) {
       throw new Error(
         `Training loss became ${loss} in epoch ${epoch}, step ${step + 1}: ` +
@@ -277,6 +300,7 @@ function emitEpochMetrics(context: TrainContext, record: EpochRecord): void {
 function trainStep(
   setup: RunSetup,
   prng: Prng,
+  indices: number[],
   rows: number[][],
   epoch: number,
 ): number {
@@ -295,6 +319,12 @@ function trainStep(
 
   return tf.tidy(() => {
     const tensors = batchTensors(batch, model.maxLength, negatives);
+    tensors.references = new Map(
+      [...setup.references].map(([fixed, states]) => [
+        fixed,
+        states.batch(indices),
+      ]),
+    );
     const loss = batchLoss(model, objective, tensors, epoch, prng);
     const trainable = trainableVariables(model, options, epoch);
     const { value, grads } = tf.variableGrads(loss, trainable.list);
