@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,9 @@ import {
   type LoadDataParams,
 } from '../src/nodes/builtin/load-data.js';
 import { builtinNodeTypes } from '../src/nodes/builtin/index.js';
+import { namedDatasets } from '../src/data/named-datasets.js';
+import { collectOwnKeyFields } from '../src/runner/key-fields.js';
+import type { ResolvedNode } from '../src/spec/types.js';
 import type { NodeContext } from '../src/nodes/node-type.js';
 import type { NodeEmittedEvent } from '../src/events/events.js';
 import { readDataset } from '../src/data/artifact.js';
@@ -110,9 +114,57 @@ describe('load-data node', () => {
       { dataDir, pipelineDir: repoRoot },
     );
     expect(files).toEqual(
-      ['u.data', 'u.item', 'u.genre'].map((name) =>
-        path.join(dataDir, 'ml-100k', name),
-      ),
+      ['u.data', 'u.item', 'u.genre'].map((name) => ({
+        path: path.join(dataDir, 'ml-100k', name),
+        sha256: namedDatasets['ml-100k'].pins[name],
+      })),
+    );
+  });
+
+  it('plans a missing named dataset without downloading it', async () => {
+    // No server answers here: a download attempt would fail the planning.
+    const emptyDataDir = await scratch();
+    const node: ResolvedNode = {
+      id: 'data',
+      name: 'data',
+      variant: null,
+      type: 'load-data',
+      params: paramsWith({ dataset: 'ml-latest-small' }),
+      inputs: {},
+    } as unknown as ResolvedNode;
+    const fields = await collectOwnKeyFields(node, loadDataNodeType, {
+      dataDir: emptyDataDir,
+      pipelineDir: repoRoot,
+    });
+    expect(fields.files).toEqual({
+      '$data/ml-latest-small/ratings.csv':
+        namedDatasets['ml-latest-small'].pins['ratings.csv'],
+      '$data/ml-latest-small/movies.csv':
+        namedDatasets['ml-latest-small'].pins['movies.csv'],
+    });
+    expect(await readdir(emptyDataDir)).toEqual([]);
+  });
+
+  it('hashes an existing file over its pinned digest', async () => {
+    const dir = await scratch();
+    await mkdir(path.join(dir, 'ml-100k'));
+    for (const name of ['u.data', 'u.item', 'u.genre']) {
+      await writeFile(path.join(dir, 'ml-100k', name), `edited ${name}\n`);
+    }
+    const node = {
+      id: 'data',
+      name: 'data',
+      variant: null,
+      type: 'load-data',
+      params: paramsWith({ dataset: 'ml-100k' }),
+      inputs: {},
+    } as unknown as ResolvedNode;
+    const fields = await collectOwnKeyFields(node, loadDataNodeType, {
+      dataDir: dir,
+      pipelineDir: repoRoot,
+    });
+    expect(fields.files['$data/ml-100k/u.data']).toBe(
+      createHash('sha256').update('edited u.data\n').digest('hex'),
     );
   });
 

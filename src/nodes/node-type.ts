@@ -166,11 +166,22 @@ export interface NodeType<P = any> {
    * files. Their content digests join the cache key, so editing a data file
    * re-runs the node while touching its modification time does not.
    */
-  fileDependencies?(params: P, paths: DependencyPaths): string[] | Promise<string[]>;
+  fileDependencies?(
+    params: P,
+    paths: DependencyPaths,
+  ): FileDependency[] | Promise<FileDependency[]>;
   /** Environment variables whose values join the cache key. */
   environment?(params: P): string[];
   run(context: NodeContext<P>): Promise<NodeResult>;
 }
+
+/**
+ * A file or folder a node reads: its path, or its path with the SHA-256
+ * digest its content will have. The digest stands in for a file that does
+ * not exist yet, such as a pinned download that `run` fetches, so that
+ * planning needs no network. An existing file is always hashed.
+ */
+export type FileDependency = string | { path: string; sha256: string };
 
 /** Helper that keeps the params type while checking the declaration. */
 export function defineNodeType<P>(type: NodeType<P>): NodeType<P> {

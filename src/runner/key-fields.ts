@@ -86,12 +86,17 @@ async function hashFileDependencies(
 ): Promise<Record<string, string>> {
   const declared = (await type.fileDependencies?.(node.params, paths)) ?? [];
   const files: Record<string, string> = {};
-  for (const path of declared) {
+  for (const dependency of declared) {
+    const path = typeof dependency === 'string' ? dependency : dependency.path;
     const absolute = resolve(paths.pipelineDir, path);
     try {
       files[keyPath(absolute, paths)] = await sha256Path(absolute);
     } catch (error) {
-      throw new FileDependencyError(node.id, absolute, error);
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      if (!(missing && typeof dependency !== 'string')) {
+        throw new FileDependencyError(node.id, absolute, error);
+      }
+      files[keyPath(absolute, paths)] = dependency.sha256;
     }
   }
 

@@ -184,15 +184,22 @@ export const loadDataNodeType = defineNodeType<LoadDataParams>({
     if (params.dataset === 'input') return [];
 
     const source = toSource(params, paths);
-    // A named dataset that is not yet under the data folder is downloaded
-    // here, so that the cache key covers the content of its files.
-    if (source.dataset !== 'file') {
-      await ensureNamedDataset(namedDatasets[source.dataset], source.dataDir, {
-        verifyChecksum: source.verifyChecksum,
+    if (source.dataset === 'file') return sourceFiles(source);
+    // A verified download has its pinned digests, so a missing named
+    // dataset joins the key by them and `run` downloads it. Without
+    // verification the content is unknown until the download, which
+    // therefore happens here.
+    const named = namedDatasets[source.dataset];
+    if (!source.verifyChecksum) {
+      await ensureNamedDataset(named, source.dataDir, {
+        verifyChecksum: false,
       });
+      return sourceFiles(source);
     }
-
-    return sourceFiles(source);
+    return sourceFiles(source).map((file) => ({
+      path: file,
+      sha256: named.pins[path.basename(file)],
+    }));
   },
 
   run: runLoadData,
