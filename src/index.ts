@@ -68,6 +68,7 @@ export type {
   ArtifactDigest,
   CacheKey,
   DependencyPaths,
+  FileDependency,
   InputSpec,
   ParamSchema,
 } from './nodes/node-type.js';
