@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { readDataset } from '../../src/data/artifact.js';
 import { assignSegments } from '../../src/metrics/segments.js';
 import {
+  mcNemarTest,
   meanConfidenceInterval,
   pairedTTest,
   wilcoxonSignedRank,
@@ -63,6 +64,10 @@ const { values: args } = parseArgs({
     convergence: { type: 'string', default: 'convergence-small' },
     double: { type: 'string', default: 'double-distillation-small' },
     svg: { type: 'string', default: '' },
+    title: {
+      type: 'string',
+      default: 'refine-teacher: validation NDCG@10 per epoch',
+    },
     fraction: { type: 'string', default: '0.95' },
   },
 });
@@ -171,8 +176,13 @@ interface Curve {
   init: string;
   seed: string;
   source: string;
+  /** Artifact key of the refine-teacher node. */
+  key: string;
   history: Epoch[];
 }
+
+/** Epochs whose validation NDCG@10 the convergence table lists. */
+const LISTED_EPOCHS = [0, 1, 2, 5, 10, 20, 40];
 
 /**
  * Reads the refine-teacher curves of `pipeline`. Variants without an
@@ -194,7 +204,7 @@ async function curvesOf(pipeline: string): Promise<Curve[]> {
     // The full sweep also varies `dataset`: it joins the seed label so the
     // two datasets' curves are never taken for one another.
     const label = dataset ? `${dataset} ${seed}` : seed;
-    curves.push({ init, seed: label, source: pipeline, history });
+    curves.push({ init, seed: label, source: pipeline, key, history });
   }
   return curves;
 }
@@ -211,23 +221,24 @@ function printInitialTeachers(runs: readonly RunEntry[]): number {
   out();
   out('| seed | student | embedding-head | function-preserving | random |');
   out('|---|---|---|---|---|');
+  // Rows by (dataset, seed): the variant name without its `init` part.
+  const rows = new Map<string, Map<string, number>>();
+  for (const [variant, found] of teachers) {
+    const { init, ...rest } = settings(variant);
+    const row = Object.values(rest).join(' ');
+    if (!rows.has(row)) rows.set(row, new Map());
+    rows.get(row)!.set(init, found.metrics['valid.ndcg@10'] ?? NaN);
+    const student = students.get(variant)?.metrics['valid.ndcg@10'];
+    if (student !== undefined) rows.get(row)!.set('student', student);
+  }
   const studentValues: number[] = [];
-  for (const seed of ['1', '2', '3']) {
+  for (const [row, values] of [...rows].sort()) {
+    const student = values.get('student') ?? NaN;
+    if (!Number.isNaN(student)) studentValues.push(student);
     const cells = ['embedding-head', 'function-preserving', 'random'].map(
-      (init) =>
-        fixed(
-          teachers.get(`seed=${seed},init=${init}`)?.metrics[
-            'valid.ndcg@10'
-          ] ?? NaN,
-        ),
+      (init) => fixed(values.get(init) ?? NaN),
     );
-    const student = students.get(`seed=${seed},init=random`);
-    const value = student?.metrics['valid.ndcg@10'];
-    if (value !== undefined) studentValues.push(value);
-    out(
-      `| ${seed} | ${fixed(student?.metrics['valid.ndcg@10'] ?? NaN)} | ` +
-        `${cells.join(' | ')} |`,
-    );
+    out(`| ${row} | ${fixed(student)} | ${cells.join(' | ')} |`);
   }
   out();
   return meanConfidenceInterval(studentValues).mean;
@@ -261,12 +272,19 @@ async function convergence(): Promise<{
   const studentMean = printInitialTeachers(runs);
   const sweep = await curvesOf(args.convergence as string);
   const extra = await curvesOf(args.double as string);
-  // Seed 1's embedding-head curve exists in both sweeps. The sweep's own
-  // is used, and the other is printed as a repeatability check.
+  // The embedding-head curves may exist in both sweeps: as the same
+  // artifact (equal keys) or, when the code changed between the runs, as
+  // a retrained one. The sweep's own is used, and a retrained duplicate
+  // of seed 1 is printed as a repeatability check.
+  const sameSeed = (a: Curve, b: Curve): boolean =>
+    a.seed === b.seed || a.seed.endsWith(` ${b.seed}`);
   const curves = [
     ...sweep,
     ...extra.filter(
-      (c) => !sweep.some((s) => s.init === c.init && s.seed === c.seed),
+      (c) =>
+        !sweep.some(
+          (s) => s.key === c.key || (s.init === c.init && sameSeed(s, c)),
+        ),
     ),
   ].sort((a, b) => `${a.init}${a.seed}`.localeCompare(`${b.init}${b.seed}`));
   out(
@@ -276,7 +294,7 @@ async function convergence(): Promise<{
   out();
   out(
     '| init | seed | run | threshold (from seed) | epochs to threshold | ' +
-      'training s to threshold | NDCG@10 at epochs 0, 1, 2, 4, 8 | ' +
+      `training s to threshold | NDCG@10 at epochs ${LISTED_EPOCHS.join(', ')} | ` +
       'best (epoch) |',
   );
   out('|---|---|---|---|---|---|---|---|');
@@ -294,9 +312,10 @@ async function convergence(): Promise<{
     const top = history.reduce((a, b) =>
       b.validNdcg10 > a.validNdcg10 ? b : a,
     );
-    const at = [0, 1, 2, 4, 8]
-      .map((n) => fixed(history.find((e) => e.epoch === n)?.validNdcg10 ?? NaN))
-      .join(', ');
+    const at = LISTED_EPOCHS.map((n) => {
+      const value = history.find((e) => e.epoch === n)?.validNdcg10;
+      return value === undefined ? '-' : fixed(value);
+    }).join(', ');
     const reached =
       index < 0 ? `not in ${history.length - 1}` : `${history[index].epoch}`;
     if (!byInit.has(curve.init)) byInit.set(curve.init, []);
@@ -336,7 +355,7 @@ async function convergence(): Promise<{
   const original = sweep.find(
     (c) => c.init === 'embedding-head' && c.seed === '1',
   );
-  if (repeat && original) {
+  if (repeat && original && repeat.key !== original.key) {
     const differences = original.history.map((e, i) =>
       Math.abs(e.validNdcg10 - (repeat.history[i]?.validNdcg10 ?? NaN)),
     );
@@ -371,6 +390,7 @@ interface Metrics {
     meanDifference: number;
     tTest: { pValue: number };
     wilcoxon: { pValue: number };
+    mcNemar?: { pValue: number };
   }[];
 }
 
@@ -438,15 +458,19 @@ async function doubleDistillation(): Promise<void> {
 
   out('Paired tests per seed (evaluate node; student is the baseline):');
   out();
-  out('| seed | model | metric | n | mean diff | t-test p | Wilcoxon p |');
-  out('|---|---|---|---|---|---|---|');
+  out(
+    '| seed | model | metric | n | mean diff | t-test p | Wilcoxon p | ' +
+      'McNemar p |',
+  );
+  out('|---|---|---|---|---|---|---|---|');
   for (const { seed, metrics } of perSeed) {
     for (const c of metrics.comparisons) {
       if (c.metric !== 'test.ndcg@10' && c.metric !== 'test.hr@10') continue;
       out(
         `| ${seed} | ${c.model} | ${c.metric} | ${c.n} | ` +
           `${fixed(c.meanDifference)} | ${fixed(c.tTest.pValue, 3)} | ` +
-          `${fixed(c.wilcoxon.pValue, 3)} |`,
+          `${fixed(c.wilcoxon.pValue, 3)} | ` +
+          `${c.mcNemar ? fixed(c.mcNemar.pValue, 3) : '-'} |`,
       );
     }
   }
@@ -457,9 +481,9 @@ async function doubleDistillation(): Promise<void> {
   out();
   out(
     '| segment | model | metric | pairs | mean diff | t-test p | ' +
-      'Wilcoxon p |',
+      'Wilcoxon p | McNemar p |',
   );
-  out('|---|---|---|---|---|---|---|');
+  out('|---|---|---|---|---|---|---|---|');
   for (const segment of ['all', 'cold-item', 'sparse-user', 'rest']) {
     for (const model of ['refined', 'distilled']) {
       for (const metric of ['test.ndcg@10', 'test.hr@10', 'test.mrr']) {
@@ -475,10 +499,11 @@ async function doubleDistillation(): Promise<void> {
         }
         const t = pairedTTest(a, b);
         const w = wilcoxonSignedRank(a, b);
+        const m = metric.includes('hr@') ? mcNemarTest(a, b) : undefined;
         out(
           `| ${segment} | ${model} | ${metric} | ${a.length} | ` +
             `${fixed(t.meanDifference)} | ${fixed(t.pValue, 3)} | ` +
-            `${fixed(w.pValue, 3)} |`,
+            `${fixed(w.pValue, 3)} | ${m ? fixed(m.pValue, 3) : '-'} |`,
         );
       }
     }
@@ -495,7 +520,7 @@ async function chart(
   const epochAxis = { title: 'epoch', tickMinStep: 1, format: 'd' };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'refine-teacher: validation NDCG@10 per epoch (reduced runs)',
+    title: args.title as string,
     width: 520,
     height: 300,
     data: { values: points.map((p) => ({ ...p, run: `${p.init} ${p.seed}` })) },
@@ -525,7 +550,14 @@ async function chart(
         encoding: { y: { field: 'student', type: 'quantitative' } },
       },
       {
-        data: { values: [{ student: studentMean, epoch: 8 }] },
+        data: {
+          values: [
+            {
+              student: studentMean,
+              epoch: Math.max(...points.map((p) => p.epoch)),
+            },
+          ],
+        },
         mark: { type: 'text', align: 'right', dy: -7, color: '#555' },
         encoding: {
           x: { field: 'epoch', type: 'quantitative' },
