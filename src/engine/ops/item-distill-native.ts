@@ -44,6 +44,19 @@ export interface ItemDistillResult {
   tableGrad: Float32Array;
 }
 
+// Chunk buffers kept between calls: a training step calls the loss once
+// and each buffer is several megabytes, which the garbage collector would
+// otherwise reclaim every step. The loss runs synchronously, so one set of
+// buffers per thread is enough; every use overwrites what it reads.
+const scratchBuffers: Float32Array[] = [];
+
+function scratch(slot: number, size: number): Float32Array {
+  const buffer = scratchBuffers[slot];
+  if (buffer && buffer.length >= size) return buffer.subarray(0, size);
+  scratchBuffers[slot] = new Float32Array(size);
+  return scratchBuffers[slot];
+}
+
 /**
  * Computes, over chunks of `chunkRows` rows, the sum over rows of
  * `w_ce * CE(target, softmax(z)) + w_kl * T^2 * KL(softmax(y/T) ||
@@ -60,10 +73,10 @@ export function itemDistillLoss(
   const hiddenGrad = new Float32Array(rows * dim);
   const tableGrad = new Float32Array(items * dim);
   const chunk = Math.max(1, Math.min(chunkRows, rows));
-  const logits = new Float32Array(chunk * items);
+  const logits = scratch(0, chunk * items);
   const ref = a.reference;
-  const refLogits = ref ? new Float32Array(chunk * items) : undefined;
-  const softened = ref ? new Float32Array(chunk * items) : undefined;
+  const refLogits = ref ? scratch(1, chunk * items) : undefined;
+  const softened = ref ? scratch(2, chunk * items) : undefined;
   // Cross-entropy only: per-row factors and the rows of `hidden` scaled
   // by them (see `crossEntropyRow`).
   const rowFactors = new Float64Array(chunk);
