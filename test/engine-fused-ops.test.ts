@@ -76,7 +76,9 @@ describe('fusedItemSoftmaxLoss', () => {
     { chunkRows: 4, withReference: true, scale: 1 },
     { chunkRows: 100, withReference: true, scale: 2.5 },
     { chunkRows: 1, withReference: true, scale: 1 },
-  ])('matches stock autograd (chunk $chunkRows, reference $withReference, dy $scale)', async ({ chunkRows, withReference, scale }) => {
+    { chunkRows: 4, withReference: true, scale: 1, temperature: 1 },
+    { chunkRows: 4, withReference: true, scale: 1, temperature: 2 },
+  ])('matches stock autograd (chunk $chunkRows, reference $withReference, dy $scale, T $temperature)', async ({ chunkRows, withReference, scale, temperature = 2.5 }) => {
     const run = (fused: boolean) => () => {
       const hidden = tf.mul(seededTensor([rows, dim], 21), 2) as tf.Tensor2D;
       const table = tf.mul(seededTensor([items, dim], 22), 2) as tf.Tensor2D;
@@ -85,7 +87,7 @@ describe('fusedItemSoftmaxLoss', () => {
         hidden: tf.mul(seededTensor([rows, 3], 23), 3) as tf.Tensor2D,
         table: seededTensor([items, 3], 24) as tf.Tensor2D,
         weight: 0.7,
-        temperature: 2.5,
+        temperature,
       } : undefined;
       const f = (h: tf.Tensor, t: tf.Tensor) => tf.mul(fused
         ? fusedItemSoftmaxLoss(h as tf.Tensor2D, t as tf.Tensor2D, targets, { crossEntropyWeight: 0.6, reference, chunkRows })

@@ -194,12 +194,20 @@ function distillRow(
   let refSum = 0;
   let refDotRef = 0;
   let refDotSoft = 0;
+  // e^x = (e^(x/T))^T saves one exponential per item for T = 1 and 2,
+  // the usual temperatures.
+  const temperature = ref.temperature;
   for (let j = base; j < end; j++) {
     const shifted = z[j]! - maxZ;
     const d = shifted * inverseT;
     const c = (y[j]! - maxY) * inverseT;
-    const e = fastExp(shifted);
     const eSoft = fastExp(d);
+    const e =
+      temperature === 1
+        ? eSoft
+        : temperature === 2
+          ? eSoft * eSoft
+          : fastExp(shifted);
     const eRef = fastExp(c);
     z[j] = e;
     soft[j] = eSoft;
