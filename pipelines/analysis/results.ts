@@ -335,19 +335,26 @@ async function convergence(): Promise<{
     );
   }
   out();
-  out('Mean ± 95% CI over the seeds of each initialisation:');
+  out(
+    'Mean ± 95% CI over the seeds of each initialisation (n/a: no ' +
+      'interval, which needs two values):',
+  );
   out();
   out(
-    '| init | seeds | epochs to threshold | training s to threshold | ' +
-      'NDCG@10 at the last epoch | best NDCG@10 |',
+    '| init | seeds | reached threshold | epochs to threshold | ' +
+      'training s to threshold | NDCG@10 at the last epoch | best NDCG@10 |',
   );
-  out('|---|---|---|---|---|---|');
+  out('|---|---|---|---|---|---|---|');
   for (const [init, rows] of byInit) {
     const column = (i: number): number[] => rows.map((row) => row[i]);
+    // Epochs and seconds to the threshold average over the seeds that
+    // reached it; the count says how many did.
+    const reached = (i: number): number[] =>
+      column(i).filter((value) => !Number.isNaN(value));
     out(
-      `| ${init} | ${rows.length} | ${meanCi(column(0), 2)} | ` +
-        `${meanCi(column(1), 1)} | ${meanCi(column(2))} | ` +
-        `${meanCi(column(3))} |`,
+      `| ${init} | ${rows.length} | ${reached(0).length} of ${rows.length} | ` +
+        `${meanCi(reached(0), 2)} | ${meanCi(reached(1), 1)} | ` +
+        `${meanCi(column(2))} | ${meanCi(column(3))} |`,
     );
   }
   out();
