@@ -69,6 +69,13 @@ const { values: args } = parseArgs({
       default: 'refine-teacher: validation NDCG@10 per epoch',
     },
     fraction: { type: 'string', default: '0.95' },
+    // Scratch teachers refined with other settings, compared with the
+    // `random` curves' threshold (convergence-scratch-full-lr).
+    'scratch-sweep': { type: 'string', default: '' },
+    'scratch-label': { type: 'string', default: 'random, tables at full lr' },
+    // Dataset of the other sweeps' variants, which do not name one, when
+    // the convergence sweep's variants do.
+    dataset: { type: 'string', default: 'ml-100k' },
   },
 });
 const store = args.store as string;
@@ -188,13 +195,20 @@ const LISTED_EPOCHS = [0, 1, 2, 5, 10, 20, 40];
  * Reads the refine-teacher curves of `pipeline`. Variants without an
  * `init` setting (the double-distillation sweep) are `embedding-head`.
  */
-async function curvesOf(pipeline: string): Promise<Curve[]> {
+async function curvesOf(
+  pipeline: string,
+  defaults: { init?: string; dataset?: string } = {},
+): Promise<Curve[]> {
   const runs = await runsOf(pipeline);
   const refined = nodeKeys(runs, 'refined');
   const teachers = nodeKeys(runs, 'teacher');
   const curves: Curve[] = [];
   for (const [variant, { key }] of refined) {
-    const { seed, init = 'embedding-head', dataset } = settings(variant);
+    const {
+      seed,
+      init = defaults.init ?? 'embedding-head',
+      dataset = defaults.dataset,
+    } = settings(variant);
     // Epoch 0 is the teacher as init-teacher-from-student scored it.
     const start = teachers.get(variant)?.metrics['valid.ndcg@10'] ?? NaN;
     const history = [
@@ -271,7 +285,19 @@ async function convergence(): Promise<{
   const runs = await runsOf(args.convergence as string);
   const studentMean = printInitialTeachers(runs);
   const sweep = await curvesOf(args.convergence as string);
-  const extra = await curvesOf(args.double as string);
+  // Label the other sweeps' curves like the convergence sweep's, so that
+  // equal seeds meet.
+  const dataset = sweep.some((c) => c.seed.includes(' '))
+    ? (args.dataset as string)
+    : undefined;
+  const extra = await curvesOf(args.double as string, { dataset });
+  const scratchSweep = args['scratch-sweep'] as string;
+  const otherScratch = scratchSweep
+    ? await curvesOf(scratchSweep, {
+        init: args['scratch-label'] as string,
+        dataset,
+      })
+    : [];
   // The embedding-head curves may exist in both sweeps: as the same
   // artifact (equal keys) or, when the code changed between the runs, as
   // a retrained one. The sweep's own is used, and a retrained duplicate
@@ -280,6 +306,7 @@ async function convergence(): Promise<{
     a.seed === b.seed || a.seed.endsWith(` ${b.seed}`);
   const curves = [
     ...sweep,
+    ...otherScratch,
     ...extra.filter(
       (c) =>
         !sweep.some(
@@ -358,9 +385,12 @@ async function convergence(): Promise<{
     );
   }
   out();
-  const repeat = extra.find((c) => c.init === 'embedding-head' && c.seed === '1');
+  const firstSeed = dataset ? `${dataset} 1` : '1';
+  const repeat = extra.find(
+    (c) => c.init === 'embedding-head' && c.seed === firstSeed,
+  );
   const original = sweep.find(
-    (c) => c.init === 'embedding-head' && c.seed === '1',
+    (c) => c.init === 'embedding-head' && c.seed === firstSeed,
   );
   if (repeat && original && repeat.key !== original.key) {
     const differences = original.history.map((e, i) =>
