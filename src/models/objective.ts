@@ -170,8 +170,8 @@ function mainLoss(
 }
 
 /**
- * For scored position `p` of a batch, the items its sequence has shown up
- * to and including `p`, and its target.
+ * Returns a function that lists, for scored position `p` of a batch, the
+ * items its sequence has shown up to and including `p`, and its target.
  */
 export function seenItems(batch: BatchTensors): (position: number) => number[] {
   const inputs = batch.inputs.dataSync() as Int32Array;

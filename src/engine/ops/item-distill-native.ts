@@ -1,8 +1,8 @@
 /**
  * The full-softmax training loss of the model nodes on plain arrays with
- * native BLAS: a weighted cross-entropy over all items plus an optional
- * temperature-scaled KL divergence to a fixed reference model, with both
- * gradients computed in the same pass as the loss.
+ * native BLAS. It is a weighted cross-entropy over all items plus an
+ * optional temperature-scaled KL divergence to a fixed reference model,
+ * and the same pass that computes it computes both gradients.
  *
  * Each chunk of rows costs two (three with a reference) BLAS products for
  * the logits and the gradients, and one pass per row over the items for

@@ -95,7 +95,7 @@ export interface LayerNormForward {
   inverseStd: Float32Array;
 }
 
-/** The forward pass on row-major arrays of `width` values per row. */
+/** Runs the forward pass on row-major arrays of `width` values per row. */
 export function layerNormForward(
   x: Float32Array,
   gamma: Float32Array,
@@ -130,7 +130,7 @@ export function layerNormForward(
 }
 
 /**
- * The backward pass: with n = normalised input and g = dy * gamma,
+ * Runs the backward pass: with n = normalised input and g = dy * gamma,
  * dx = inverseStd * (g - mean(g) - n * mean(g * n)) per row,
  * dgamma = sum over rows of dy * n, dbeta = sum over rows of dy.
  */
