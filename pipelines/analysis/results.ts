@@ -422,6 +422,7 @@ interface Metrics {
   models: Record<string, Record<string, number>>;
   comparisons: {
     model: string;
+    baseline: string;
     metric: string;
     n: number;
     meanDifference: number;
@@ -500,14 +501,24 @@ async function doubleDistillation(): Promise<void> {
       'McNemar p |',
   );
   out('|---|---|---|---|---|---|---|---|');
-  for (const { seed, metrics } of perSeed) {
+  for (const { seed, metrics, perUser } of perSeed) {
     for (const c of metrics.comparisons) {
       if (c.metric !== 'test.ndcg@10' && c.metric !== 'test.hr@10') continue;
+      // Evaluations written before McNemar's test joined metrics.json
+      // lack it, so it is computed here from the per-user values.
+      const mcNemar =
+        c.metric === 'test.hr@10'
+          ? (c.mcNemar ??
+            mcNemarTest(
+              perUser.models[c.model][c.metric],
+              perUser.models[c.baseline][c.metric],
+            ))
+          : undefined;
       out(
         `| ${seed} | ${c.model} | ${c.metric} | ${c.n} | ` +
           `${fixed(c.meanDifference)} | ${fixed(c.tTest.pValue, 3)} | ` +
           `${fixed(c.wilcoxon.pValue, 3)} | ` +
-          `${c.mcNemar ? fixed(c.mcNemar.pValue, 3) : '-'} |`,
+          `${mcNemar ? fixed(mcNemar.pValue, 3) : '-'} |`,
       );
     }
   }
