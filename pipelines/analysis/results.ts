@@ -345,9 +345,13 @@ async function convergence(): Promise<{
     }).join(', ');
     const reached =
       index < 0 ? `not in ${history.length - 1}` : `${history[index].epoch}`;
-    if (!byInit.has(curve.init)) byInit.set(curve.init, []);
+    // Means are per initialisation and dataset (the seed label's text
+    // before the seed), never across datasets.
+    const datasetOf = curve.seed.includes(' ') ? curve.seed.split(' ')[0] : '';
+    const group = datasetOf ? `${curve.init} (${datasetOf})` : curve.init;
+    if (!byInit.has(group)) byInit.set(group, []);
     byInit
-      .get(curve.init)!
+      .get(group)!
       .push([
         index < 0 ? NaN : history[index].epoch,
         index < 0 ? NaN : train,
@@ -403,7 +407,12 @@ async function convergence(): Promise<{
     );
     out();
   }
-  const points = curves.flatMap((c) =>
+  // The chart shows one dataset, the one of `--dataset`, so that the mean
+  // lines never mix datasets.
+  const charted = curves.filter(
+    (c) => !c.seed.includes(' ') || c.seed.startsWith(`${args.dataset} `),
+  );
+  const points = charted.flatMap((c) =>
     c.history.map((e) => ({
       init: c.init,
       seed: c.seed,
