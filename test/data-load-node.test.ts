@@ -122,7 +122,7 @@ describe('load-data node', () => {
   });
 
   it('plans a missing named dataset without downloading it', async () => {
-    // No server answers here: a download attempt would fail the planning.
+    // No server listens here, so a download attempt would fail the planning.
     const emptyDataDir = await scratch();
     const node: ResolvedNode = {
       id: 'data',

@@ -259,7 +259,8 @@ describe('keys', () => {
     );
 
     expect(onCancel).toHaveBeenCalledTimes(1);
-    // The second q does nothing; the Ctrl-C after it asks to quit at once.
+    // The second q does nothing, and the Ctrl-C after it requests an
+    // immediate exit.
     expect(onForceQuit).toHaveBeenCalledTimes(1);
     expect(lineWith('■')).toBe('■ Stopping: stop requested with q or Ctrl-C.');
     expect(lineWith('Ctrl-C again')).toBe(

@@ -378,8 +378,8 @@ async function convergence(): Promise<{
   out('|---|---|---|---|---|---|---|');
   for (const [init, rows] of byInit) {
     const column = (i: number): number[] => rows.map((row) => row[i]);
-    // Epochs and seconds to the threshold average over the seeds that
-    // reached it; the count says how many did.
+    // Epochs and seconds to the threshold are averaged over the seeds
+    // that reached it, and the count shows how many did.
     const reached = (i: number): number[] =>
       column(i).filter((value) => !Number.isNaN(value));
     out(

@@ -177,8 +177,8 @@ export interface NodeType<P = any> {
 
 /**
  * A file or folder a node reads: its path, or its path with the SHA-256
- * digest its content will have. The digest stands in for a file that does
- * not exist yet, such as a pinned download that `run` fetches, so that
+ * digest its content will have. The digest replaces the hash of a file that
+ * does not exist yet, such as a pinned download that `run` fetches, so that
  * planning needs no network. An existing file is always hashed.
  */
 export type FileDependency = string | { path: string; sha256: string };

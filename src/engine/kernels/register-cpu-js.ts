@@ -14,7 +14,11 @@ import {
   softmaxRows,
   type BinaryOp,
 } from './broadcast-binary.js';
-import { gatherRowBlocks, unsortedSegmentSum } from './segment-sum.js';
+import {
+  gatherRowBlocks,
+  isRowGather,
+  unsortedSegmentSum,
+} from './segment-sum.js';
 
 /** Kernel names this module replaces, with the operation of each. */
 const BINARY_KERNELS: Record<string, BinaryOp> = {
@@ -97,15 +101,10 @@ const gatherKernel: tf.KernelFunc = (args) => {
     x: tf.TensorInfo;
     indices: tf.TensorInfo;
   };
-  const { axis, batchDims } = args.attrs as {
-    axis: number;
-    batchDims: number;
-  };
   const values = float32Values(backend, x);
   const ids = backend.data.get(indices.dataId).values;
-  const rowsOnly = (axis === 0 || axis === -x.shape.length) &&
-    (batchDims ?? 0) === 0 && x.shape.length >= 1 &&
-    indices.shape.length === 1 && ids instanceof Int32Array;
+  const rowsOnly = ids instanceof Int32Array &&
+    isRowGather(x, indices, args.attrs as { axis: number; batchDims: number });
   if (!values || !rowsOnly) return stock('GatherV2', args);
   const out = gatherRowBlocks(values, x.shape, ids);
   // Out-of-range ids get the stock kernel, which reports them.

@@ -9,7 +9,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Blas } from '../blas/load-blas.js';
 import { batchMatMul, matMulProblem, planMatMul } from './batch-matmul.js';
-import { gatherRowBlocks, unsortedSegmentSum } from './segment-sum.js';
+import {
+  gatherRowBlocks,
+  isRowGather,
+  unsortedSegmentSum,
+} from './segment-sum.js';
 
 let stockBatchMatMul: tf.KernelConfig | undefined;
 let stockGather: tf.KernelConfig | undefined;
@@ -78,13 +82,8 @@ const wasmGather: tf.KernelFunc = (args) => {
     x: tf.TensorInfo;
     indices: tf.TensorInfo;
   };
-  const { axis, batchDims } = args.attrs as {
-    axis: number;
-    batchDims: number;
-  };
-  const rowsOnly = x.dtype === 'float32' && indices.dtype === 'int32' &&
-    (axis === 0 || axis === -x.shape.length) && (batchDims ?? 0) === 0 &&
-    x.shape.length >= 1 && indices.shape.length === 1;
+  const rowsOnly = x.dtype === 'float32' &&
+    isRowGather(x, indices, args.attrs as { axis: number; batchDims: number });
   const ids = rowsOnly
     ? (backend.readSync(indices.dataId) as Int32Array)
     : undefined;

@@ -32,6 +32,25 @@ export function unsortedSegmentSum(
 }
 
 /**
+ * Returns whether a GatherV2 call looks up whole rows: axis 0, no batch
+ * dimensions, one-dimensional int32 indices. Both backends' row kernels
+ * handle only this case.
+ */
+export function isRowGather(
+  x: { shape: readonly number[] },
+  indices: { shape: readonly number[]; dtype: string },
+  attrs: { axis: number; batchDims?: number },
+): boolean {
+  return (
+    x.shape.length >= 1 &&
+    (attrs.axis === 0 || attrs.axis === -x.shape.length) &&
+    (attrs.batchDims ?? 0) === 0 &&
+    indices.shape.length === 1 &&
+    indices.dtype === 'int32'
+  );
+}
+
+/**
  * Returns rows `ids` of `x` (shape `shape`, gathered along the first
  * axis), or undefined when an id is outside `[0, shape[0])`.
  */

@@ -97,7 +97,7 @@ export function itemDistillLoss(
         lossSum += distillRow(a, ref, logits, refLogits, softened, r * items,
           a.targets[start + r]!, scale);
       }
-      // The logits buffer now holds d(scale * loss)/d logits.
+      // The logits buffer now contains d(scale * loss)/d logits.
       blas.sgemm(false, false, size, dim, items, 1, logits, items,
         a.table, dim, 0, gradRows, dim);
       blas.sgemm(true, false, items, dim, size, 1, logits, items,
