@@ -62,6 +62,34 @@ describe.skipIf(!blasFound)('BLAS BatchMatMul on cpu', () => {
     }
   });
 
+});
+
+describe.skipIf(!blasFound)('BLAS BatchMatMul on wasm', () => {
+  // The wasm kernel writes the product straight into the output tensor's
+  // heap memory, so a wrong offset or a detached view would show here.
+  test.each(CASES)('$name matches the stock kernel', async (c) => {
+    const expected = await withStockKernels(() => forwardAndGrads(c));
+    const actual = await withEngine((info) => {
+      expect(info.blas).toBe(true);
+      return forwardAndGrads(c);
+    }, { backend: 'wasm' });
+    expect(actual.length).toBe(expected.length);
+    for (let i = 0; i < expected.length; i++) {
+      expectClose(actual[i]!, expected[i]!);
+    }
+  });
+
+  test('empty inner dimension gives zeros in recycled memory', async () => {
+    const result = await withEngine(() => {
+      // Freed memory of nonzero values is where the next output may land.
+      tf.dispose(tf.matMul(tf.ones([8, 4]), tf.ones([4, 8])));
+      return snapshot(tf.matMul(tf.zeros([8, 0]), tf.zeros([0, 8])));
+    }, { backend: 'wasm' });
+    expect(result.values).toEqual(new Array(64).fill(0));
+  });
+});
+
+describe.skipIf(!blasFound)('BLAS BatchMatMul on cpu, broadcasting and fusion', () => {
   test('two-sided batch broadcasting', async () => {
     // [2, 1, 3, 4] x [1, 3, 4, 5]: the stock cpu kernel indexes batches by
     // modulo, so the reference is built from 2-D products instead.

@@ -5,6 +5,7 @@
 import { locateBlas } from './blas/locate-blas.js';
 import { engineState, initEngine } from './index.js';
 import { importNative, NATIVE_BACKENDS } from './select-backend.js';
+import { simdUnavailableReason } from './simd/simd-kernels.js';
 
 const BLAS_INSTALL_HINT =
   'install OpenBLAS with `apt-get install libopenblas0-pthread` (Debian, ' +
@@ -35,6 +36,13 @@ export async function diagnoseEngine(): Promise<string> {
     lines.push(`  to enable: ${BLAS_INSTALL_HINT}`);
     const tried = locateBlas(process.env.DISTILLERY_BLAS_PATH).tried;
     lines.push(`  searched: ${tried.join(', ')}`);
+  }
+
+  if (info.backend === 'cpu' || info.backend === 'wasm') {
+    const why = simdUnavailableReason();
+    lines.push(why
+      ? `SIMD row kernels: off (${why}); unset DISTILLERY_SIMD to enable`
+      : 'SIMD row kernels: on (item softmax, LayerNorm, dropout masks)');
   }
 
   for (const candidate of NATIVE_BACKENDS) {

@@ -3,6 +3,7 @@
  * state is four 32-bit words, so training checkpoints can store it and a
  * resumed run draws exactly the numbers an uninterrupted run would.
  */
+import { simdKernels } from '../engine/simd/simd-kernels.js';
 
 /** Serialisable state of a `Prng`: four unsigned 32-bit words. */
 export type PrngState = [number, number, number, number];
@@ -51,6 +52,24 @@ export class Prng {
    * `nextFloat() < keep` per element, without a call per draw.
    */
   fillMask(mask: Float32Array, keep: number, scale: number): void {
+    const threshold = Math.ceil(keep * 4294967296);
+    const simd = simdKernels();
+    if (simd && threshold < 4294967296) {
+      // `draw < keep * 2^32` for an integer draw is `draw < ceil(...)`.
+      const [state, out] = simd.reserve([16, mask.length * 4]) as [
+        number, number,
+      ];
+      const words = simd.u32(state, 4);
+      words.set(this.s);
+      simd.exports.fillMask(state, out, mask.length, threshold | 0, scale);
+      mask.set(simd.f32(out, mask.length));
+      this.s.set(simd.u32(state, 4));
+      return;
+    }
+    this.fillMaskScalar(mask, keep, scale);
+  }
+
+  private fillMaskScalar(mask: Float32Array, keep: number, scale: number): void {
     // Locals stay int32, which V8 keeps unboxed; the stored words are
     // the same bits as unsigned.
     let s0 = this.s[0] | 0;

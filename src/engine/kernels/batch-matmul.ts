@@ -126,7 +126,8 @@ function batchOffsets(
 }
 
 /**
- * Computes the batched product into a new array of `plan.outShape`.
+ * Computes the batched product into `into`, or a new array, of
+ * `plan.outShape`.
  * When B is shared by every batch and A is not transposed, the batches
  * are stacked into one tall product, which BLAS runs far faster than many
  * small ones.
@@ -136,16 +137,24 @@ export function batchMatMul(
   problem: MatMulProblem,
   a: Float32Array,
   b: Float32Array,
+  into?: Float32Array,
 ): { values: Float32Array; shape: number[] } {
   const plan = planMatMul(problem);
   const { m, n, k, aOffsets, bOffsets } = plan;
   const { transposeA, transposeB } = problem;
   const batches = aOffsets.length;
-  const out = new Float32Array(batches * m * n);
+  const out = into ?? new Float32Array(batches * m * n);
+  if (out.length !== batches * m * n) {
+    throw new Error(
+      `Internal error: batchMatMul output has ${out.length} values, ` +
+        `expected ${batches * m * n}`,
+    );
+  }
   const lda = transposeA ? m : k;
   const ldb = transposeB ? k : n;
   if (m === 0 || n === 0 || k === 0 || batches === 0) {
     // BLAS rejects a leading dimension of 0; the product is all zeros.
+    out.fill(0);
     return { values: out, shape: plan.outShape };
   }
 

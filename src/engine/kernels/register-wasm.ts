@@ -40,11 +40,10 @@ function wasmBatchMatMul(blas: Blas): tf.KernelFunc {
     const problem = matMulProblem(a, b, args.attrs);
     const { outShape } = planMatMul(problem);
     const out = backend.makeOutput(outShape, 'float32');
-    // NOTE: batchMatMul allocates its result on the JS heap and it is
-    // copied once into the wasm heap; writing in place would save a copy.
-    const product = batchMatMul(blas, problem, heapView(backend, a),
-      heapView(backend, b));
-    heapView(backend, out).set(product.values);
+    // The views are taken after `makeOutput`, whose allocation may grow
+    // the heap and detach earlier ones; BLAS writes the result in place.
+    batchMatMul(blas, problem, heapView(backend, a), heapView(backend, b),
+      heapView(backend, out));
     return out;
   };
 }

@@ -13,6 +13,7 @@
 import type { Blas } from '../blas/load-blas.js';
 import { fastExp } from '../kernels/fast-exp.js';
 import type { ItemSoftmaxArrays } from './item-softmax-native.js';
+import { simdKernels, type SimdKernels } from '../simd/simd-kernels.js';
 
 /** A fixed model whose softened distribution the trained one moves to. */
 export interface DistillReferenceArrays {
@@ -58,10 +59,128 @@ function scratch(slot: number, size: number): Float32Array {
 }
 
 /**
+ * The chunk buffers and the per-row passes over them, in plain
+ * JavaScript or in the SIMD kernels. Rows of the buffers are `ld` floats
+ * apart, `ld >= items`.
+ */
+interface RowPasses {
+  ld: number;
+  logits: Float32Array;
+  refLogits?: Float32Array;
+  softened?: Float32Array;
+  /**
+   * Replaces the logits of `size` rows by their shifted exponentials,
+   * sets `factors[r]` to `w_ce * scale / sum` and returns the summed
+   * weighted cross-entropy.
+   */
+  crossEntropy(size: number, targets: Int32Array, scale: number,
+    factors: Float64Array): number;
+  /**
+   * Replaces the logits of `size` rows by the gradient of `scale` times
+   * the loss and returns the summed loss.
+   */
+  distill(size: number, targets: Int32Array, scale: number): number;
+}
+
+function jsPasses(a: ItemDistillArrays, chunk: number): RowPasses {
+  const ref = a.reference;
+  const ld = a.items;
+  const passes: RowPasses = {
+    ld,
+    logits: scratch(0, chunk * ld),
+    refLogits: ref ? scratch(1, chunk * ld) : undefined,
+    softened: ref ? scratch(2, chunk * ld) : undefined,
+    crossEntropy(size, targets, scale, factors) {
+      let loss = 0;
+      for (let r = 0; r < size; r++) {
+        loss += crossEntropyRow(a, passes.logits, r * ld, targets[r]!, scale,
+          factors, r);
+      }
+      return loss;
+    },
+    distill(size, targets, scale) {
+      let loss = 0;
+      for (let r = 0; r < size; r++) {
+        loss += distillRow(a, ref!, passes.logits, passes.refLogits!,
+          passes.softened!, r * ld, targets[r]!, scale);
+      }
+      return loss;
+    },
+  };
+  return passes;
+}
+
+/** Float64 values per row of `distillRows`' statistics. */
+const DISTILL_STATS = 8;
+
+function simdPasses(
+  simd: SimdKernels, a: ItemDistillArrays, chunk: number,
+): RowPasses {
+  const ref = a.reference;
+  const ld = Math.ceil(a.items / 4) * 4;
+  const bytes = chunk * ld * 4;
+  const [z, y, soft, stats] = simd.reserve([
+    bytes, ref ? bytes : 0, ref ? bytes : 0, chunk * DISTILL_STATS * 8,
+  ]) as [number, number, number, number];
+  const logits = simd.f32(z, chunk * ld);
+  const statValues = simd.f64(stats, chunk * DISTILL_STATS);
+  const w = a.crossEntropyWeight;
+  return {
+    ld,
+    logits,
+    refLogits: ref ? simd.f32(y, chunk * ld) : undefined,
+    softened: ref ? simd.f32(soft, chunk * ld) : undefined,
+    crossEntropy(size, targets, scale, factors) {
+      const targetLogits = readTargets(logits, ld, size, targets);
+      simd.exports.softmaxRows(z, size, a.items, ld, stats);
+      let loss = 0;
+      for (let r = 0; r < size; r++) {
+        const max = statValues[2 * r]!;
+        const sum = statValues[2 * r + 1]!;
+        factors[r] = (w * scale) / sum;
+        loss += w * (max + Math.log(sum) - targetLogits[r]!);
+      }
+      return loss;
+    },
+    distill(size, targets, scale) {
+      const { temperature: t, weight } = ref!;
+      const targetLogits = readTargets(logits, ld, size, targets);
+      const kernel = t === 1
+        ? simd.exports.distillRowsT1
+        : t === 2 ? simd.exports.distillRowsT2 : simd.exports.distillRows;
+      kernel(z, y, soft, size, a.items, ld, 1 / t, w * scale,
+        weight * t * scale, stats);
+      let loss = 0;
+      for (let r = 0; r < size; r++) {
+        const s = statValues.subarray(r * DISTILL_STATS);
+        const [maxZ, , sum, softSum, refSum, refDotShift] = s;
+        // KL = sum q (c - d) / sum q - log sum q + log sum soft.
+        const kl = refDotShift! / refSum! - Math.log(refSum!) +
+          Math.log(softSum!);
+        loss += w * (maxZ! + Math.log(sum!) - targetLogits[r]!) +
+          weight * t * t * kl;
+        logits[r * ld + targets[r]!]! -= w * scale;
+      }
+      return loss;
+    },
+  };
+}
+
+// The logits at the targets, read before the passes overwrite them.
+function readTargets(
+  logits: Float32Array, ld: number, size: number, targets: Int32Array,
+): Float64Array {
+  const values = new Float64Array(size);
+  for (let r = 0; r < size; r++) values[r] = logits[r * ld + targets[r]!]!;
+  return values;
+}
+
+/**
  * Computes, over chunks of `chunkRows` rows, the sum over rows of
  * `w_ce * CE(target, softmax(z)) + w_kl * T^2 * KL(softmax(y/T) ||
  * softmax(z/T))` with `z = hidden · tableᵀ` and `y` the reference's
- * logits, and the gradients of `scale` times that sum.
+ * logits, and the gradients of `scale` times that sum. The row passes run
+ * in the SIMD kernels when they load, in JavaScript otherwise.
  */
 export function itemDistillLoss(
   blas: Blas,
@@ -73,10 +192,10 @@ export function itemDistillLoss(
   const hiddenGrad = new Float32Array(rows * dim);
   const tableGrad = new Float32Array(items * dim);
   const chunk = Math.max(1, Math.min(chunkRows, rows));
-  const logits = scratch(0, chunk * items);
+  const simd = simdKernels();
+  const passes = simd ? simdPasses(simd, a, chunk) : jsPasses(a, chunk);
+  const { ld, logits } = passes;
   const ref = a.reference;
-  const refLogits = ref ? scratch(1, chunk * items) : undefined;
-  const softened = ref ? scratch(2, chunk * items) : undefined;
   // Cross-entropy only: per-row factors and the rows of `hidden` scaled
   // by them (see `crossEntropyRow`).
   const rowFactors = new Float64Array(chunk);
@@ -87,28 +206,23 @@ export function itemDistillLoss(
     const size = Math.min(chunk, rows - start);
     const hiddenRows = a.hidden.subarray(start * dim);
     const gradRows = hiddenGrad.subarray(start * dim);
+    const targets = a.targets.subarray(start, start + size);
     blas.sgemm(false, true, size, items, dim, 1,
-      hiddenRows, dim, a.table, dim, 0, logits, items);
-    if (ref && refLogits && softened) {
+      hiddenRows, dim, a.table, dim, 0, logits, ld);
+    if (ref) {
       blas.sgemm(false, true, size, items, ref.refDim, 1,
         ref.hidden.subarray(start * ref.refDim), ref.refDim, ref.table,
-        ref.refDim, 0, refLogits, items);
-      for (let r = 0; r < size; r++) {
-        lossSum += distillRow(a, ref, logits, refLogits, softened, r * items,
-          a.targets[start + r]!, scale);
-      }
+        ref.refDim, 0, passes.refLogits!, ld);
+      lossSum += passes.distill(size, targets, scale);
       // The logits buffer now contains d(scale * loss)/d logits.
-      blas.sgemm(false, false, size, dim, items, 1, logits, items,
+      blas.sgemm(false, false, size, dim, items, 1, logits, ld,
         a.table, dim, 0, gradRows, dim);
-      blas.sgemm(true, false, items, dim, size, 1, logits, items,
+      blas.sgemm(true, false, items, dim, size, 1, logits, ld,
         hiddenRows, dim, 1, tableGrad, dim);
       continue;
     }
 
-    for (let r = 0; r < size; r++) {
-      lossSum += crossEntropyRow(a, logits, r * items, a.targets[start + r]!,
-        scale, rowFactors, r);
-    }
+    lossSum += passes.crossEntropy(size, targets, scale, rowFactors);
     // d(scale * loss)/d z_rj = f_r * e_rj - c * [j = t_r], with e in the
     // logits buffer, f the row factors and c = w_ce * scale. So
     // dH = diag(f) (E T) - c T[t] and dT = E^T (diag(f) H) - c onehot^T H:
@@ -120,13 +234,13 @@ export function itemDistillLoss(
         scaledHidden![r * dim + k] = f * hiddenRows[r * dim + k]!;
       }
     }
-    blas.sgemm(false, false, size, dim, items, 1, logits, items,
+    blas.sgemm(false, false, size, dim, items, 1, logits, ld,
       a.table, dim, 0, gradRows, dim);
-    blas.sgemm(true, false, items, dim, size, 1, logits, items,
+    blas.sgemm(true, false, items, dim, size, 1, logits, ld,
       scaledHidden!, dim, 1, tableGrad, dim);
     for (let r = 0; r < size; r++) {
       const f = rowFactors[r]!;
-      const targetRow = a.targets[start + r]! * dim;
+      const targetRow = targets[r]! * dim;
       for (let k = 0; k < dim; k++) {
         gradRows[r * dim + k] =
           f * gradRows[r * dim + k]! - c * a.table[targetRow + k]!;

@@ -7,6 +7,7 @@
  * `Mean` reductions were the slowest of them.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { simdKernels, type SimdKernels } from '../simd/simd-kernels.js';
 
 /**
  * Returns `(x - mean) / sqrt(variance + epsilon) * gamma + beta`, with the
@@ -95,7 +96,10 @@ export interface LayerNormForward {
   inverseStd: Float32Array;
 }
 
-/** Runs the forward pass on row-major arrays of `width` values per row. */
+/**
+ * Runs the forward pass on row-major arrays of `width` values per row, in
+ * the SIMD kernels when they load and `width` is a multiple of 4.
+ */
 export function layerNormForward(
   x: Float32Array,
   gamma: Float32Array,
@@ -103,6 +107,8 @@ export function layerNormForward(
   width: number,
   epsilon: number,
 ): LayerNormForward {
+  const simd = width % 4 === 0 ? simdKernels() : undefined;
+  if (simd) return simdForward(simd, x, gamma, beta, width, epsilon);
   const rows = x.length / width;
   const output = new Float32Array(x.length);
   const normalised = new Float32Array(x.length);
@@ -129,6 +135,13 @@ export function layerNormForward(
   return { output, normalised, inverseStd };
 }
 
+/** Gradients of a LayerNorm for its input, gamma and beta. */
+export interface LayerNormGrads {
+  input: Float32Array;
+  gamma: Float32Array;
+  beta: Float32Array;
+}
+
 /**
  * Runs the backward pass: with n = normalised input and g = dy * gamma,
  * dx = inverseStd * (g - mean(g) - n * mean(g * n)) per row,
@@ -140,7 +153,9 @@ export function layerNormBackward(
   inverseStd: Float32Array,
   gamma: Float32Array,
   width: number,
-): { input: Float32Array; gamma: Float32Array; beta: Float32Array } {
+): LayerNormGrads {
+  const simd = width % 4 === 0 ? simdKernels() : undefined;
+  if (simd) return simdBackward(simd, dy, normalised, inverseStd, gamma, width);
   const rows = dy.length / width;
   const input = new Float32Array(dy.length);
   const gammaGrad = new Float64Array(width);
@@ -171,5 +186,60 @@ export function layerNormBackward(
     input,
     gamma: Float32Array.from(gammaGrad),
     beta: Float32Array.from(betaGrad),
+  };
+}
+
+// The SIMD versions copy the operands into the kernels' memory and the
+// results out; the copies cost far less than the scalar loops.
+function simdForward(
+  simd: SimdKernels,
+  x: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  width: number,
+  epsilon: number,
+): LayerNormForward {
+  const rows = x.length / width;
+  const bytes = x.length * 4;
+  const [input, g, b, out, norm, inv] = simd.reserve([
+    bytes, width * 4, width * 4, bytes, bytes, rows * 4,
+  ]) as [number, number, number, number, number, number];
+  simd.f32(input, x.length).set(x);
+  simd.f32(g, width).set(gamma);
+  simd.f32(b, width).set(beta);
+  simd.exports.layerNormForward(input, g, b, out, norm, inv, rows, width,
+    epsilon);
+  return {
+    output: simd.f32(out, x.length).slice(),
+    normalised: simd.f32(norm, x.length).slice(),
+    inverseStd: simd.f32(inv, rows).slice(),
+  };
+}
+
+function simdBackward(
+  simd: SimdKernels,
+  dy: Float32Array,
+  normalised: Float32Array,
+  inverseStd: Float32Array,
+  gamma: Float32Array,
+  width: number,
+): LayerNormGrads {
+  const rows = dy.length / width;
+  const bytes = dy.length * 4;
+  const [d, norm, inv, g, dx, gammaGrad, betaGrad] = simd.reserve([
+    bytes, bytes, rows * 4, width * 4, bytes, width * 8, width * 8,
+  ]) as [number, number, number, number, number, number, number];
+  simd.f32(d, dy.length).set(dy);
+  simd.f32(norm, dy.length).set(normalised);
+  simd.f32(inv, rows).set(inverseStd);
+  simd.f32(g, width).set(gamma);
+  simd.f64(gammaGrad, width).fill(0);
+  simd.f64(betaGrad, width).fill(0);
+  simd.exports.layerNormBackward(d, norm, inv, g, dx, gammaGrad, betaGrad,
+    rows, width);
+  return {
+    input: simd.f32(dx, dy.length).slice(),
+    gamma: Float32Array.from(simd.f64(gammaGrad, width)),
+    beta: Float32Array.from(simd.f64(betaGrad, width)),
   };
 }

@@ -1,0 +1,7 @@
+/** Where the compiled SIMD kernels live. */
+import { fileURLToPath } from 'node:url';
+
+/** The compiled module, committed so that running needs no compiler. */
+export const KERNELS_WASM = fileURLToPath(
+  new URL('./kernels.wasm', import.meta.url),
+);

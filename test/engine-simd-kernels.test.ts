@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, test } from 'vitest';
+import { loadBlas } from '../src/engine/blas/load-blas.js';
+import {
+  layerNormBackward, layerNormForward,
+} from '../src/engine/ops/layer-norm.js';
+import {
+  itemDistillLoss, type ItemDistillArrays,
+} from '../src/engine/ops/item-distill-native.js';
+import { compileKernels } from '../src/engine/simd/build-kernels.js';
+import { KERNELS_WASM } from '../src/engine/simd/kernel-files.js';
+import {
+  resetSimdKernels, simdKernels, simdUnavailableReason,
+} from '../src/engine/simd/simd-kernels.js';
+import { Prng } from '../src/models/prng.js';
+
+// Seeded values in [-scale, scale).
+function seeded(size: number, seed: number, scale = 1): Float32Array {
+  let state = seed >>> 0;
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = (state / 2 ** 31 - 1) * scale;
+  }
+  return values;
+}
+
+// Runs `compute` with the SIMD kernels switched on or off.
+function withSimd<T>(on: boolean, compute: () => T): T {
+  process.env.DISTILLERY_SIMD = on ? 'on' : 'off';
+  resetSimdKernels();
+  try {
+    return compute();
+  } finally {
+    delete process.env.DISTILLERY_SIMD;
+    resetSimdKernels();
+  }
+}
+
+function maxRelativeError(actual: Float32Array, expected: Float32Array): number {
+  let error = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    error = Math.max(error, Math.abs(actual[i]! - expected[i]!));
+    scale = Math.max(scale, Math.abs(expected[i]!));
+  }
+  return error / scale;
+}
+
+afterEach(() => {
+  delete process.env.DISTILLERY_SIMD;
+  resetSimdKernels();
+});
+
+describe('the compiled kernels', () => {
+  test('kernels.wasm is the output of the kernel text (run `npm run build:wasm`)', async () => {
+    const compiled = await compileKernels();
+    expect(Buffer.from(readFileSync(KERNELS_WASM)).equals(Buffer.from(compiled))).toBe(true);
+  });
+
+  test('load here, and DISTILLERY_SIMD=off switches them off with a reason', () => {
+    expect(simdKernels()).toBeDefined();
+    expect(simdUnavailableReason()).toBeUndefined();
+    withSimd(false, () => {
+      expect(simdKernels()).toBeUndefined();
+      expect(simdUnavailableReason()).toContain('DISTILLERY_SIMD=off');
+    });
+  });
+});
+
+describe('softmaxRows', () => {
+  // One row per case, stride 12 floats for 9 items: the last vector is
+  // partial and the padding holds values that must be ignored.
+  test('writes exp(z - max) and the row sum, ignoring the padding', () => {
+    const simd = simdKernels()!;
+    const items = 9;
+    const ld = 12;
+    const rows = [
+      [0, -1, -2, -5, -10, -20, -40, -80, -86.5],
+      [3.5, 3.25, -1e-3, 1e-3, 2, 1, 0.5, -0.5, 3.5],
+    ];
+    const [z, stats] = simd.reserve([rows.length * ld * 4, rows.length * 16]) as [number, number];
+    const view = simd.f32(z, rows.length * ld);
+    view.fill(1e30);
+    rows.forEach((row, r) => view.set(row, r * ld));
+    simd.exports.softmaxRows(z, rows.length, items, ld, stats);
+
+    const out = simd.f32(z, rows.length * ld);
+    const sums = simd.f64(stats, rows.length * 2);
+    rows.forEach((row, r) => {
+      const max = Math.max(...row);
+      expect(sums[2 * r]).toBe(Math.fround(max));
+      let sum = 0;
+      row.forEach((value, j) => {
+        const expected = Math.exp(Math.fround(value) - Math.fround(max));
+        sum += expected;
+        expect(Math.abs(out[r * ld + j]! - expected)).toBeLessThanOrEqual(3e-7 * expected);
+      });
+      expect(sums[2 * r + 1]).toBeCloseTo(sum, 6);
+      // The padding is masked to zero, not exponentiated.
+      for (let j = items; j < ld; j++) expect(out[r * ld + j]).toBe(0);
+    });
+  });
+
+  test('a NaN logit makes the row sum NaN', () => {
+    const simd = simdKernels()!;
+    const [z, stats] = simd.reserve([32, 16]) as [number, number];
+    simd.f32(z, 8).set([0, 1, Number.NaN, 2, 3, 4, 5, 6]);
+    simd.exports.softmaxRows(z, 1, 8, 8, stats);
+    expect(simd.f64(stats, 2)[1]).toBeNaN();
+  });
+});
+
+describe('itemDistillLoss with and without the SIMD kernels', async () => {
+  const loaded = await loadBlas({ threads: 1 });
+  const blas = loaded.ok ? loaded.blas : undefined;
+
+  // Item counts on each side of the vector and pair widths.
+  const cases = [37, 40, 43].flatMap((items) =>
+    [undefined, 1, 2, 0.5].map((temperature) => ({ items, temperature })));
+
+  test.skipIf(!blas).each(cases)('agree for $items items at T = $temperature', ({ items, temperature }) => {
+    const rows = 70;
+    const dim = 8;
+    const a: ItemDistillArrays = {
+      hidden: seeded(rows * dim, 1, 2),
+      table: seeded(items * dim, 2, 2),
+      targets: Int32Array.from({ length: rows }, (_, r) => (r * 7) % items),
+      rows,
+      items,
+      dim,
+      crossEntropyWeight: 0.75,
+      reference: temperature === undefined ? undefined : {
+        hidden: seeded(rows * 4, 3, 3),
+        table: seeded(items * 4, 4, 3),
+        refDim: 4,
+        weight: 0.4,
+        temperature,
+      },
+    };
+    const scalar = withSimd(false, () => itemDistillLoss(blas!, a, 1 / rows, 16));
+    const vector = withSimd(true, () => itemDistillLoss(blas!, a, 1 / rows, 16));
+    expect(vector.lossSum).toBeGreaterThan(0);
+    expect(Math.abs(vector.lossSum - scalar.lossSum) / scalar.lossSum).toBeLessThan(1e-6);
+    expect(maxRelativeError(vector.hiddenGrad, scalar.hiddenGrad)).toBeLessThan(2e-6);
+    expect(maxRelativeError(vector.tableGrad, scalar.tableGrad)).toBeLessThan(2e-6);
+  });
+});
+
+describe('LayerNorm with and without the SIMD kernels', () => {
+  test('forward and backward agree on width 64', () => {
+    const width = 64;
+    const rows = 33;
+    const x = seeded(rows * width, 5, 4);
+    const gamma = seeded(width, 6);
+    const beta = seeded(width, 7);
+    const dy = seeded(rows * width, 8);
+    const run = () => {
+      const forward = layerNormForward(x, gamma, beta, width, 1e-8);
+      const grads = layerNormBackward(dy, forward.normalised, forward.inverseStd, gamma, width);
+      return { forward, grads };
+    };
+    const scalar = withSimd(false, run);
+    const vector = withSimd(true, run);
+    expect(maxRelativeError(vector.forward.output, scalar.forward.output)).toBeLessThan(1e-6);
+    expect(maxRelativeError(vector.forward.inverseStd, scalar.forward.inverseStd)).toBeLessThan(1e-6);
+    expect(maxRelativeError(vector.grads.input, scalar.grads.input)).toBeLessThan(1e-5);
+    expect(maxRelativeError(vector.grads.gamma, scalar.grads.gamma)).toBeLessThan(1e-6);
+    expect(maxRelativeError(vector.grads.beta, scalar.grads.beta)).toBeLessThan(1e-6);
+  });
+});
+
+describe('Prng.fillMask in the SIMD kernels', () => {
+  test.each([0.9, 0.5, 0.123])('matches nextFloat() < %f and its final state', (keep) => {
+    const size = 1001;
+    const reference = new Prng(42);
+    const expected = Float32Array.from({ length: size }, () =>
+      reference.nextFloat() < keep ? 1 / keep : 0);
+    const random = new Prng(42);
+    const mask = new Float32Array(size);
+    withSimd(true, () => random.fillMask(mask, keep, 1 / keep));
+    expect(Array.from(mask)).toEqual(Array.from(expected));
+    expect(random.state()).toEqual(reference.state());
+    const kept = mask.filter((value) => value > 0).length;
+    expect(Math.abs(kept / size - keep)).toBeLessThan(0.05);
+  });
+});
