@@ -4,6 +4,9 @@ import { addRows, mulRows } from '../src/models/broadcast-rows.js';
 import { gatherRows } from '../src/models/gather-rows.js';
 import { attentionMask } from '../src/models/attention.js';
 import { Prng } from '../src/models/prng.js';
+import { SequentialModel } from '../src/models/model.js';
+import { padHistories } from '../src/models/sequences.js';
+import { tinyStudentConfig } from './models-fixture.js';
 
 beforeAll(async () => {
   await initEngine();
@@ -67,5 +70,34 @@ describe('model ops', () => {
     // Rows are queries, columns keys; key 0 is padding.
     expect(allowed).toEqual([0, 0, 0, 0, 1, 0, 0, 1, 1]);
     mask.dispose();
+  });
+});
+
+describe('scoring from the last position', () => {
+  // Scores from the full encoder's last row, the definition `scoreAll`
+  // must keep while its last block computes only that row.
+  function fullScores(model: SequentialModel, histories: number[][]): tf.Tensor {
+    const inputs = tf.tensor2d(padHistories(histories, model.maxLength), [histories.length, model.maxLength], 'int32');
+    const hidden = model.encode(inputs);
+    const last = tf.reshape(tf.slice(hidden, [0, model.maxLength - 1, 0], [-1, 1, -1]), [histories.length, -1]);
+    const scores = tf.matMul(model.toItemSpace(last), model.outputTable(), false, true);
+    return tf.slice(scores, [0, 1], [-1, -1]);
+  }
+
+  it.each([
+    ['tied head, 2 heads, 2 blocks', tinyStudentConfig()],
+    ['embedding head, 1 head, 3 blocks', tinyStudentConfig({ role: 'teacher', head: 'embedding', heads: 1, blocks: 3, hiddenSize: 12, embeddingSize: 8 })],
+    ['one block, gelu', tinyStudentConfig({ blocks: 1, activation: 'gelu' })],
+  ])('matches the full encoder: %s', (_, config) => {
+    const model = SequentialModel.create(config, 5);
+    // Short, full and over-long histories, so padding and truncation show.
+    const histories = [[3], [4, 9, 2, 7], Array.from({ length: 20 }, (_, i) => (i % 49) + 1)];
+    tf.tidy(() => {
+      const scores = model.scoreAll(histories);
+      expect(scores.shape).toEqual([3, config.numItems + 1]);
+      expect(Array.from(tf.slice(scores, [0, 0], [-1, 1]).dataSync())).toEqual([-Infinity, -Infinity, -Infinity]);
+      expectClose(tf.slice(scores, [0, 1], [-1, -1]), fullScores(model, histories));
+    });
+    model.dispose();
   });
 });

@@ -54,6 +54,10 @@ export function attentionMask(
  * additive `mask` from `attentionMask`. Dropout applies to the attention
  * probabilities, as in the official SASRec code. Returns `[batch, seqLen,
  * d]` after the output projection.
+ *
+ * With `lastQueryOnly`, only the last position queries: the result is
+ * `[batch, 1, d]`, the last row of the full result, at a fraction of the
+ * cost. Scoring needs nothing else from the last block.
  */
 export function selfAttention(
   x: tf.Tensor,
@@ -62,35 +66,49 @@ export function selfAttention(
   heads: number,
   dropoutRate: number,
   random: Prng | undefined,
+  lastQueryOnly = false,
 ): tf.Tensor {
   const [batch, seqLen, d] = x.shape;
   const headSize = d / heads;
   // With one head the transposes only copy data, so they are skipped.
-  const split = (t: tf.Tensor) =>
-    heads === 1
-      ? tf.reshape(t, [batch, 1, seqLen, d])
+  const split = (t: tf.Tensor) => {
+    const length = t.shape[1]!;
+    return heads === 1
+      ? tf.reshape(t, [batch, 1, length, d])
       : tf.transpose(
-          tf.reshape(t, [batch, seqLen, heads, headSize]),
+          tf.reshape(t, [batch, length, heads, headSize]),
           [0, 2, 1, 3],
         );
+  };
 
-  // Each is [batch, heads, seqLen, headSize].
-  const q = split(dense(x, weights.queryKernel, weights.queryBias));
+  const queries = lastQueryOnly ? lastPosition(x) : x;
+  // q is [batch, heads, queries, headSize]; k and v have seqLen rows.
+  const q = split(dense(queries, weights.queryKernel, weights.queryBias));
   const k = split(dense(x, weights.keyKernel, weights.keyBias));
   const v = split(dense(x, weights.valueKernel, weights.valueBias));
+  const queryMask = lastQueryOnly
+    ? tf.slice(mask, [0, 0, seqLen - 1, 0], [-1, -1, 1, -1])
+    : mask;
+  const queryCount = queries.shape[1]!;
 
-  // [batch, heads, seqLen, seqLen]
+  // [batch, heads, queries, seqLen]
   const logits = tf.add(
     tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headSize)),
-    mask,
+    queryMask,
   );
   const probabilities = dropout(tf.softmax(logits), dropoutRate, random);
 
-  // [batch, heads, seqLen, headSize] back to [batch, seqLen, d].
+  // [batch, heads, queries, headSize] back to [batch, queries, d].
   const perHead = tf.matMul(probabilities, v);
   const context = tf.reshape(
     heads === 1 ? perHead : tf.transpose(perHead, [0, 2, 1, 3]),
-    [batch, seqLen, d],
+    [batch, queryCount, d],
   );
   return dense(context, weights.outputKernel, weights.outputBias);
+}
+
+/** Returns the last position of `[batch, seqLen, d]` as `[batch, 1, d]`. */
+export function lastPosition(x: tf.Tensor): tf.Tensor {
+  const seqLen = x.shape[1]!;
+  return tf.slice(x, [0, seqLen - 1, 0], [-1, 1, -1]);
 }

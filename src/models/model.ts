@@ -10,7 +10,7 @@
  */
 import { tf } from '../engine/index.js';
 import type { Recommender } from './recommender.js';
-import { attentionMask, selfAttention } from './attention.js';
+import { attentionMask, lastPosition, selfAttention } from './attention.js';
 import {
   configProblems,
   describeConfig,
@@ -90,6 +90,23 @@ export class SequentialModel implements Recommender {
    * `random` turns dropout on, with masks drawn from it.
    */
   encode(inputs: tf.Tensor2D, random?: Prng): tf.Tensor3D {
+    return this.encodeBlocks(inputs, random, false);
+  }
+
+  /**
+   * Encodes like `encode` without dropout and returns only the state at
+   * the last position, `[batch, 1, hiddenSize]`. The last block computes
+   * that one row, which makes scoring faster.
+   */
+  encodeLast(inputs: tf.Tensor2D): tf.Tensor3D {
+    return this.encodeBlocks(inputs, undefined, true);
+  }
+
+  private encodeBlocks(
+    inputs: tf.Tensor2D,
+    random: Prng | undefined,
+    lastOnly: boolean,
+  ): tf.Tensor3D {
     const { config } = this;
     const [batch, seqLen] = inputs.shape;
     const ids = inputs.dataSync() as Int32Array;
@@ -103,7 +120,11 @@ export class SequentialModel implements Recommender {
     let x = this.embed(inputs);
     x = tf.mul(dropout(x, config.dropout, random), isItem);
     for (let i = 0; i < config.blocks; i++) {
-      x = tf.mul(this.block(i, x, mask, random), isItem);
+      const last = lastOnly && i === config.blocks - 1;
+      x = tf.mul(
+        this.block(i, x, mask, random, last),
+        last ? lastPosition(isItem) : isItem,
+      );
     }
     return layerNorm(
       x,
@@ -176,12 +197,8 @@ export class SequentialModel implements Recommender {
       [histories.length, this.maxLength],
       'int32',
     );
-    const hidden = this.encode(inputs);
     // [batch, e]: the state at the last position predicts the next item.
-    const last = tf.reshape(
-      tf.slice(hidden, [0, this.maxLength - 1, 0], [-1, 1, -1]),
-      [histories.length, -1],
-    );
+    const last = tf.reshape(this.encodeLast(inputs), [histories.length, -1]);
     const scores = tf.matMul(
       this.toItemSpace(last) as tf.Tensor2D,
       this.outputTable(),
@@ -229,11 +246,13 @@ export class SequentialModel implements Recommender {
     return text ? tf.add(table, text) : table;
   }
 
+  // With `lastOnly`, returns only the last position, `[batch, 1, d]`.
   private block(
     i: number,
     x: tf.Tensor,
     mask: tf.Tensor4D,
     random: Prng | undefined,
+    lastOnly = false,
   ): tf.Tensor {
     const { config } = this;
     const n = blockWeightNames(i);
@@ -255,7 +274,11 @@ export class SequentialModel implements Recommender {
       config.heads,
       config.dropout,
       random,
+      lastOnly,
     );
+    // Attention reads every position; the rest of the block works per
+    // position, so it can start from the last one alone.
+    if (lastOnly) x = lastPosition(x);
     x = tf.add(x, dropout(attended, config.dropout, random));
 
     const normalised = layerNorm(x, w(n.ffnGamma), w(n.ffnBeta));
