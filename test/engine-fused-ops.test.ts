@@ -32,6 +32,25 @@ describe('layerNormLastAxis', () => {
     for (let i = 0; i < 4; i++) expectClose(actual[i]!, expected[i]!);
   });
 
+  // On wasm with widths divisible by 4, the op reads the wasm heap and runs
+  // the SIMD kernels.
+  test.each([[[2, 3, 8]], [[4, 5, 64]]])('matches stock ops on wasm on %j, forward and gradient', async (shape) => {
+    const width = shape[shape.length - 1]!;
+    const run = (norm: typeof composedLayerNorm) => () => {
+      const x = tf.mul(seededTensor(shape, 21), 3);
+      const gamma = tf.add(seededTensor([width], 22), 1);
+      const beta = seededTensor([width], 23);
+      const weight = seededTensor(shape, 24);
+      const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(norm(a, g, b, 1e-5), weight));
+      const grads = tf.grads(f)([x, gamma, beta]);
+      return [snapshot(norm(x, gamma, beta, 1e-5)), ...grads.map(snapshot)];
+    };
+    const expected = await withStockKernels(run(composedLayerNorm));
+    const actual = await withEngine(run(layerNormLastAxis), { backend: 'wasm' });
+    expect(actual).toHaveLength(4);
+    for (let i = 0; i < 4; i++) expectClose(actual[i]!, expected[i]!);
+  });
+
   test('a constant row normalises to beta without dividing by zero', async () => {
     const result = await withEngine(() =>
       snapshot(layerNormLastAxis(tf.fill([2, 3], 4), tf.ones([3]), tf.tensor1d([1, 2, 3]), 1e-8)),

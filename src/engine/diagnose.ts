@@ -29,7 +29,8 @@ export async function diagnoseEngine(): Promise<string> {
 
   if (info.blas) {
     lines.push(`BLAS kernels: on (${info.kernels.join(', ')})`);
-    lines.push(`BLAS library: ${info.blasPath} with ${info.threads} threads`);
+    const threads = info.threads === 1 ? '1 thread' : `${info.threads} threads`;
+    lines.push(`BLAS library: ${info.blasPath} with ${threads}`);
   } else if (info.backend === 'cpu' || info.backend === 'wasm') {
     const why = blasResult && !blasResult.ok ? blasResult.message : 'unknown';
     lines.push(`BLAS kernels: off (${why})`);

@@ -18,7 +18,11 @@ import {
 let stockBatchMatMul: tf.KernelConfig | undefined;
 let stockGather: tf.KernelConfig | undefined;
 
-function heapView(
+/**
+ * Returns a float32 view of a tensor's data in the wasm heap, without a
+ * copy. The view is valid until the next allocation on the backend.
+ */
+export function heapView(
   backend: BackendWasm,
   tensor: tf.TensorInfo,
 ): Float32Array {
