@@ -185,3 +185,21 @@ describe('Prng.fillMask in the SIMD kernels', () => {
     expect(Math.abs(kept / size - keep)).toBeLessThan(0.05);
   });
 });
+
+describe('Prng.drawMask', () => {
+  test('equals fillMask and advances the state the same way', () => {
+    const viaFill = new Prng(7);
+    const filled = new Float32Array(333);
+    viaFill.fillMask(filled, 0.8, 1.25);
+    const viaDraw = new Prng(7);
+    const drawn = Array.from(viaDraw.drawMask(333, 0.8, 1.25));
+    expect(drawn).toEqual(Array.from(filled));
+    expect(viaDraw.state()).toEqual(viaFill.state());
+  });
+
+  test('without the kernels returns the scalar stream', () => {
+    const expected = Array.from(new Prng(3).drawMask(50, 0.5, 2));
+    const scalar = withSimd(false, () => Array.from(new Prng(3).drawMask(50, 0.5, 2)));
+    expect(scalar).toEqual(expected);
+  });
+});

@@ -68,7 +68,11 @@ export function dropout(
   // cpu backend (tfjs 4.22), whose randomUniform runs a seeded generator
   // object per element, and it keeps one generator for the whole run.
   const keep = 1 - rate;
-  const mask = new Float32Array(x.size);
-  random.fillMask(mask, keep, 1 / keep);
+  // The wasm backend copies a new tensor's values at once, so the mask
+  // can come straight from the kernels' memory; the cpu backend keeps
+  // the array it is given.
+  const mask = tf.getBackend() === 'wasm'
+    ? random.drawMask(x.size, keep, 1 / keep)
+    : random.drawMask(x.size, keep, 1 / keep).slice();
   return tf.mul(x, tf.tensor(mask, x.shape));
 }

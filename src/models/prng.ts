@@ -52,21 +52,28 @@ export class Prng {
    * `nextFloat() < keep` per element, without a call per draw.
    */
   fillMask(mask: Float32Array, keep: number, scale: number): void {
+    mask.set(this.drawMask(mask.length, keep, scale));
+  }
+
+  /**
+   * Returns `count` values drawn as in `fillMask`. Note: with the SIMD
+   * kernels this is a view into their memory, valid only until their
+   * next call, so copy it (into a tensor, for example) at once.
+   */
+  drawMask(count: number, keep: number, scale: number): Float32Array {
     const threshold = Math.ceil(keep * 4294967296);
     const simd = simdKernels();
-    if (simd && threshold < 4294967296) {
-      // `draw < keep * 2^32` for an integer draw is `draw < ceil(...)`.
-      const [state, out] = simd.reserve([16, mask.length * 4]) as [
-        number, number,
-      ];
-      const words = simd.u32(state, 4);
-      words.set(this.s);
-      simd.exports.fillMask(state, out, mask.length, threshold | 0, scale);
-      mask.set(simd.f32(out, mask.length));
-      this.s.set(simd.u32(state, 4));
-      return;
+    if (!simd || threshold >= 4294967296) {
+      const mask = new Float32Array(count);
+      this.fillMaskScalar(mask, keep, scale);
+      return mask;
     }
-    this.fillMaskScalar(mask, keep, scale);
+    // `draw < keep * 2^32` for an integer draw is `draw < ceil(...)`.
+    const [state, out] = simd.reserve([16, count * 4]) as [number, number];
+    simd.u32(state, 4).set(this.s);
+    simd.exports.fillMask(state, out, count, threshold | 0, scale);
+    this.s.set(simd.u32(state, 4));
+    return simd.f32(out, count);
   }
 
   private fillMaskScalar(mask: Float32Array, keep: number, scale: number): void {
