@@ -58,6 +58,15 @@ describe('the compiled kernels', () => {
     expect(Buffer.from(readFileSync(KERNELS_WASM)).equals(Buffer.from(compiled))).toBe(true);
   });
 
+  test('a call past 4 GiB gets advice, not a RangeError', () => {
+    const simd = simdKernels()!;
+    expect(() => simd.reserve([5 * 2 ** 30])).toThrow(/5120 MB for one call.*chunkSize.*DISTILLERY_SIMD=off/);
+    // The memory still works afterwards.
+    const [offset] = simd.reserve([16]) as [number];
+    simd.f32(offset, 4).set([1, 2, 3, 4]);
+    expect(Array.from(simd.f32(offset, 4))).toEqual([1, 2, 3, 4]);
+  });
+
   test('load here, and DISTILLERY_SIMD=off switches them off with a reason', () => {
     expect(simdKernels()).toBeDefined();
     expect(simdUnavailableReason()).toBeUndefined();

@@ -106,11 +106,27 @@ function load(): SimdKernels | null {
         end += Math.ceil(size / BLOCK_ALIGN) * BLOCK_ALIGN;
       }
       const missing = end - memory.buffer.byteLength;
-      if (missing > 0) memory.grow(Math.ceil(missing / PAGE_BYTES));
+      if (missing > 0) grow(memory, missing, end);
       return offsets;
     },
     f32: (offset, length) => new Float32Array(memory.buffer, offset, length),
     f64: (offset, length) => new Float64Array(memory.buffer, offset, length),
     u32: (offset, length) => new Uint32Array(memory.buffer, offset, length),
   };
+}
+
+// A WebAssembly memory stops at 4 GiB; a call past that gets advice
+// instead of the runtime's RangeError.
+function grow(memory: WasmMemory, missingBytes: number, totalBytes: number): void {
+  try {
+    memory.grow(Math.ceil(missingBytes / PAGE_BYTES));
+  } catch (error) {
+    const megabytes = Math.ceil(totalBytes / 2 ** 20);
+    throw new Error(
+      `The SIMD row kernels need ${megabytes} MB for one call, more than ` +
+        'a WebAssembly memory can hold (4 GiB). Lower the node\'s ' +
+        '`chunkSize`, or set DISTILLERY_SIMD=off to use plain arrays.',
+      { cause: error },
+    );
+  }
 }
