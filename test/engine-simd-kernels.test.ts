@@ -177,6 +177,28 @@ describe('LayerNorm with and without the SIMD kernels', () => {
     expect(maxRelativeError(vector.grads.gamma, scalar.grads.gamma)).toBeLessThan(1e-6);
     expect(maxRelativeError(vector.grads.beta, scalar.grads.beta)).toBeLessThan(1e-6);
   });
+
+  test('rows far from zero stay exact', () => {
+    // A float32 mean of 64 copies of 1000.3 is a few ulps off. Uncorrected,
+    // the constant row normalised to 0.77 and the narrow row was 2e-3 off.
+    const width = 64;
+    const constant = new Float32Array(width).fill(1000.3);
+    const narrow = Float32Array.from(seeded(width, 9), (v) => 1e4 + v);
+    const x = new Float32Array(2 * width);
+    x.set(constant);
+    x.set(narrow, width);
+    const gamma = new Float32Array(width).fill(1);
+    const beta = new Float32Array(width);
+    const scalar = withSimd(false, () => layerNormForward(x, gamma, beta, width, 1e-8));
+    const vector = withSimd(true, () => layerNormForward(x, gamma, beta, width, 1e-8));
+    expect(Array.from(vector.normalised.subarray(0, width))).toEqual(new Array(width).fill(0));
+    let worst = 0;
+    for (let i = width; i < 2 * width; i++) {
+      worst = Math.max(worst, Math.abs(vector.normalised[i]! - scalar.normalised[i]!));
+    }
+    expect(worst).toBeLessThan(1e-5);
+    expect(Math.abs(vector.inverseStd[1]! / scalar.inverseStd[1]! - 1)).toBeLessThan(1e-5);
+  });
 });
 
 describe('Prng.fillMask in the SIMD kernels', () => {

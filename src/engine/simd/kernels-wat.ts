@@ -376,13 +376,18 @@ const FIXED_KERNELS = `
 
   ;; LayerNorm forward over rows of \`width\` floats, \`width\` a multiple of
   ;; 4: normalised = (x - mean) * inverseStd, out = normalised * gamma +
-  ;; beta, and inverseStd = 1 / sqrt(variance + epsilon) per row.
+  ;; beta, and inverseStd = 1 / sqrt(variance + epsilon) per row. The
+  ;; float32 mean m is off by up to an ulp of the row's values, which a
+  ;; row far from zero with a small spread magnifies, so the second pass
+  ;; also sums v = x - m: with c = mean(v), the centred values are v - c
+  ;; and the variance is mean(v^2) - c^2.
   (func (export "layerNormForward")
     (param $x i32) (param $gamma i32) (param $beta i32) (param $out i32)
     (param $normalised i32) (param $inverseStd i32) (param $rows i32)
     (param $width i32) (param $epsilon f32)
     (local $r i32) (local $j i32) (local $bytes i32) (local $acc v128)
     (local $mean v128) (local $scale f32) (local $v v128) (local $n v128)
+    (local $vSum v128) (local $correction f32)
     (local.set $bytes (i32.shl (local.get $width) (i32.const 2)))
     (block $rowsDone
       (loop $nextRow
@@ -402,6 +407,7 @@ const FIXED_KERNELS = `
             (f32.div (call $sumLanes (local.get $acc))
               (f32.convert_i32_u (local.get $width)))))
         (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $vSum (v128.const f32x4 0 0 0 0))
         (local.set $j (i32.const 0))
         (block $done
           (loop $next
@@ -410,17 +416,25 @@ const FIXED_KERNELS = `
               (f32x4.sub
                 (v128.load (i32.add (local.get $x) (local.get $j)))
                 (local.get $mean)))
+            (local.set $vSum (f32x4.add (local.get $vSum) (local.get $v)))
             (local.set $acc
               (f32x4.add (local.get $acc)
                 (f32x4.mul (local.get $v) (local.get $v))))
             (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $next)))
+        (local.set $correction
+          (f32.div (call $sumLanes (local.get $vSum))
+            (f32.convert_i32_u (local.get $width))))
         (local.set $scale
           (f32.div (f32.const 1)
             (f32.sqrt
               (f32.add
-                (f32.div (call $sumLanes (local.get $acc))
-                  (f32.convert_i32_u (local.get $width)))
+                (f32.max (f32.const 0)
+                  (f32.sub
+                    (f32.div (call $sumLanes (local.get $acc))
+                      (f32.convert_i32_u (local.get $width)))
+                    (f32.mul (local.get $correction)
+                      (local.get $correction))))
                 (local.get $epsilon)))))
         (f32.store (local.get $inverseStd) (local.get $scale))
         (local.set $j (i32.const 0))
@@ -430,8 +444,10 @@ const FIXED_KERNELS = `
             (local.set $n
               (f32x4.mul
                 (f32x4.sub
-                  (v128.load (i32.add (local.get $x) (local.get $j)))
-                  (local.get $mean))
+                  (f32x4.sub
+                    (v128.load (i32.add (local.get $x) (local.get $j)))
+                    (local.get $mean))
+                  (f32x4.splat (local.get $correction)))
                 (f32x4.splat (local.get $scale))))
             (v128.store (i32.add (local.get $normalised) (local.get $j))
               (local.get $n))
