@@ -199,6 +199,20 @@ describe('LayerNorm with and without the SIMD kernels', () => {
     expect(worst).toBeLessThan(1e-5);
     expect(Math.abs(vector.inverseStd[1]! / scalar.inverseStd[1]! - 1)).toBeLessThan(1e-5);
   });
+
+  test('overflowing squares give no NaN', () => {
+    // Squares of 1e30 overflow float32, so the variance is infinite and
+    // the row normalises to 0. A variance of inf - inf made it NaN.
+    const width = 8;
+    const x = new Float32Array(width);
+    x[0] = 1e30;
+    const gamma = new Float32Array(width).fill(1);
+    const beta = new Float32Array(width);
+    const forward = withSimd(true, () => layerNormForward(x, gamma, beta, width, 1e-8));
+    // Compared as numbers, because -0 and 0 both count as normalised to 0.
+    expect(forward.normalised.every((value) => value === 0)).toBe(true);
+    expect(forward.inverseStd[0]).toBe(0);
+  });
 });
 
 describe('Prng.fillMask in the SIMD kernels', () => {

@@ -379,8 +379,10 @@ const FIXED_KERNELS = `
   ;; beta, and inverseStd = 1 / sqrt(variance + epsilon) per row. The
   ;; float32 mean m is off by up to an ulp of the row's values, which a
   ;; row far from zero with a small spread magnifies, so the second pass
-  ;; also sums v = x - m: with c = mean(v), the centred values are v - c
-  ;; and the variance is mean(v^2) - c^2.
+  ;; also sums v = x - m and the centred values are v - mean(v). The
+  ;; variance stays mean(v^2): subtracting mean(v)^2 would give inf - inf
+  ;; = NaN where the squares overflow, and it is below float32 resolution
+  ;; unless the row is nearly constant.
   (func (export "layerNormForward")
     (param $x i32) (param $gamma i32) (param $beta i32) (param $out i32)
     (param $normalised i32) (param $inverseStd i32) (param $rows i32)
@@ -429,12 +431,8 @@ const FIXED_KERNELS = `
           (f32.div (f32.const 1)
             (f32.sqrt
               (f32.add
-                (f32.max (f32.const 0)
-                  (f32.sub
-                    (f32.div (call $sumLanes (local.get $acc))
-                      (f32.convert_i32_u (local.get $width)))
-                    (f32.mul (local.get $correction)
-                      (local.get $correction))))
+                (f32.div (call $sumLanes (local.get $acc))
+                  (f32.convert_i32_u (local.get $width)))
                 (local.get $epsilon)))))
         (f32.store (local.get $inverseStd) (local.get $scale))
         (local.set $j (i32.const 0))
