@@ -74,6 +74,31 @@ describe('compare and report commands', () => {
     );
   });
 
+  it('compare and report accept --set without --metric', async () => {
+    // The fixture's runs have no overrides, so the filter matches none;
+    // before, Commander's first call of the collector crashed instead.
+    for (const command of [compareCommand, reportCommand]) {
+      const { io } = fakeIo();
+      const error = await parse(command(io), [
+        fixture.pipelineFile,
+        '--store',
+        fixture.store,
+        '--set',
+        'vars.epochs=2',
+        '--out',
+        path.join(outDir, 'unused.html'),
+      ].slice(0, command === compareCommand ? 5 : 7)).catch((e: unknown) => e);
+      expect(String(error)).toContain('No run was made with exactly `--set vars.epochs=2`');
+    }
+  });
+
+  it('compare without --metric shows the default columns', async () => {
+    const { io, output } = fakeIo();
+    await parse(compareCommand(io), [fixture.pipelineFile, '--store', fixture.store]);
+    expect(output()).toContain('test.ndcg@10');
+    expect(output()).toContain('test.hr@10');
+  });
+
   it('report writes the file it names', async () => {
     const { io, output } = fakeIo();
     const out = path.join(outDir, 'sweep.html');

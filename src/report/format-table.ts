@@ -56,9 +56,11 @@ function wrapText(text: string, width: number): string[] {
 
 function titleLine(table: CompareTable): string {
   const variants = table.rows.reduce((n, r) => n + r.variants.length, 0);
+  const count = (n: number, noun: string) =>
+    `${n} ${noun}${n === 1 ? '' : 's'}`;
   const what = table.grouped
-    ? `${variants} variants in ${table.rows.length} settings`
-    : `${table.rows.length} variant${table.rows.length === 1 ? '' : 's'}`;
+    ? `${count(variants, 'variant')} in ${count(table.rows.length, 'setting')}`
+    : count(table.rows.length, 'variant');
   const runs = table.runIds.length === 1 ? 'run' : 'runs';
   const names =
     table.pipelines.length > 0 ? `${table.pipelines.join(', ')}: ` : '';

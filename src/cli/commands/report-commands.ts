@@ -10,7 +10,9 @@ const TARGET_HELP =
   'pipeline file (its latest result of each variant), or run ids ' +
   'separated by commas (each may be a unique prefix or `latest`)';
 
-function collect(value: string, previous: string[]): string[] {
+// Commander passes no previous value the first time, because neither
+// option has a default (which its help would print as `(default: [])`).
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -28,7 +30,6 @@ function addMetricOptions(command: Command): Command {
       'metric column: `test.ndcg@10` for every model, or `model:metric` ' +
         '(repeatable; default: test.hr@10 and test.ndcg@10)',
       collect,
-      [],
     )
     .option(
       '--baseline <row>',
@@ -63,7 +64,7 @@ export function compareCommand(io: CliIo): Command {
       options: {
         store?: string;
         format: string;
-        metric: string[];
+        metric?: string[];
         sort?: string;
         baseline?: string;
         set?: string[];
@@ -74,7 +75,7 @@ export function compareCommand(io: CliIo): Command {
         overrides: options.set,
         store: options.store ?? DEFAULT_STORE_DIR,
         format: options.format,
-        metrics: options.metric,
+        metrics: options.metric ?? [],
         sort: options.sort,
         baseline: options.baseline,
       });
@@ -103,7 +104,7 @@ export function reportCommand(io: CliIo): Command {
       options: {
         store?: string;
         out?: string;
-        metric: string[];
+        metric?: string[];
         baseline?: string;
         set?: string[];
       },
@@ -113,7 +114,7 @@ export function reportCommand(io: CliIo): Command {
         overrides: options.set,
         store: options.store ?? DEFAULT_STORE_DIR,
         out: options.out,
-        metrics: options.metric,
+        metrics: options.metric ?? [],
         baseline: options.baseline,
       });
       io.stdout.write(`Wrote ${file}\n`);
