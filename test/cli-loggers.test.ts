@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../src/events/events.js';
 import { createJsonLogger } from '../src/events/json-logger.js';
@@ -167,5 +167,43 @@ describe('json logger', () => {
     const lines = output.text().split('\n');
     expect(lines.at(-1)).toBe('');
     expect(lines.slice(0, -1).map((line) => JSON.parse(line))).toEqual(events);
+  });
+});
+
+describe('a reader that goes away', () => {
+  // A stream that fails every write with EPIPE, as stdout does once the
+  // reader of a pipe has exited.
+  function brokenPipe(): Writable {
+    return new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+  }
+
+  const event: RunEvent = { kind: 'log', time: TIME, level: 'info', message: 'hello' };
+
+  it.each([
+    ['json', (stream: Writable, onClosed: () => void) => createJsonLogger({ stream, onClosed })],
+    ['plain', (stream: Writable, onClosed: () => void) => createPlainLogger({ stream, onClosed })],
+  ])('stops the %s logger once, without an unhandled error', async (_, create) => {
+    const stream = brokenPipe();
+    let stops = 0;
+    const logger = create(stream, () => (stops += 1));
+    const writes: unknown[] = [];
+    const write = stream.write.bind(stream);
+    stream.write = ((...args: Parameters<typeof write>) => {
+      writes.push(args[0]);
+      return write(...args);
+    }) as typeof stream.write;
+
+    logger.handle(event);
+    await new Promise((resolve) => setImmediate(resolve));
+    logger.handle(event);
+    logger.handle(event);
+    await logger.close();
+
+    expect(stops).toBe(1);
+    expect(writes).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@
  * and terminals without cursor control. Training progress is throttled to
  * one line per epoch, or one every `PROGRESS_INTERVAL_MS` within an epoch.
  */
+import { watchForClosedOutput } from './closed-output.js';
 import type { EventOf, Logger, ProgressFields, RunEvent } from './events.js';
 import {
   colorAllowed,
@@ -31,6 +32,8 @@ export interface PlainLoggerOptions {
   verbose?: boolean;
   /** Clock for the progress throttle, in epoch milliseconds. */
   now?: () => number;
+  /** Called when the reader closes the stream; see `watchForClosedOutput`. */
+  onClosed?: () => void;
 }
 
 interface ProgressMark {
@@ -42,10 +45,12 @@ interface ProgressMark {
 /** Creates a logger that writes plain text lines. */
 export function createPlainLogger(options: PlainLoggerOptions = {}): Logger {
   const stream = options.stream ?? process.stdout;
+  const output = watchForClosedOutput(stream, options);
   const palette = createPalette(options.color ?? colorAllowed(stream));
   const formatter = new PlainFormatter(palette, options);
   return {
     handle(event) {
+      if (!output.writable()) return;
       for (const line of formatter.format(event)) stream.write(`${line}\n`);
     },
     close: () => Promise.resolve(),
