@@ -54,6 +54,12 @@ export async function diagnoseEngine(): Promise<string> {
     lines.push(`  to enable: npm install ${candidate.module}`);
   }
 
-  for (const note of info.notes) lines.push(`note: ${note}`);
+  // The lines above already explain each unused native backend.
+  const explained = NATIVE_BACKENDS.map((candidate) => `${candidate.name}:`);
+  for (const note of info.notes) {
+    if (!explained.some((prefix) => note.startsWith(prefix))) {
+      lines.push(`note: ${note}`);
+    }
+  }
   return lines.join('\n');
 }
