@@ -5,7 +5,7 @@ import {
   layerNormBackward, layerNormForward,
 } from '../src/engine/ops/layer-norm.js';
 import {
-  itemDistillLoss, type ItemDistillArrays,
+  itemDistillLoss, simdChunkLimit, type ItemDistillArrays,
 } from '../src/engine/ops/item-distill-native.js';
 import { compileKernels } from '../src/engine/simd/build-kernels.js';
 import { KERNELS_WASM } from '../src/engine/simd/kernel-files.js';
@@ -248,3 +248,20 @@ describe('Prng.drawMask', () => {
     expect(scalar).toEqual(expected);
   });
 });
+
+describe('simdChunkLimit', () => {
+  const reference = { hidden: new Float32Array(0), table: new Float32Array(0), refDim: 1, weight: 1, temperature: 2 };
+
+  test('keeps 1,024-row chunks for the catalogues the pipelines use', () => {
+    expect(simdChunkLimit({ items: 9724 })).toBeGreaterThan(1024);
+    expect(simdChunkLimit({ items: 9724, reference })).toBeGreaterThan(1024);
+  });
+
+  test('caps a huge catalogue at 1 GiB of chunk buffers', () => {
+    // 100,000 items: 400,000 bytes per buffer row, three buffers.
+    expect(simdChunkLimit({ items: 100_000, reference })).toBe(Math.floor(2 ** 30 / (100_000 * 12 + 64)));
+    expect(simdChunkLimit({ items: 100_000 })).toBe(Math.floor(2 ** 30 / (100_000 * 4 + 64)));
+    expect(simdChunkLimit({ items: 1e9 })).toBe(1);
+  });
+});
+

@@ -193,6 +193,9 @@ export function layerNormBackward(
   };
 }
 
+// NOTE: the SIMD forward pass sums squares in float32, so a row with
+// values above about 1e19 overflows and normalises to zeros (as the stock
+// float32 ops do), where the float64 JavaScript pass stays finite.
 // The SIMD versions copy the operands into the kernels' memory and, with
 // `copy`, the results out. Without it the results are views into that
 // memory, valid until the kernels' next call.
