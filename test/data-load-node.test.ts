@@ -45,6 +45,18 @@ function paramsWith(overrides: Partial<LoadDataParams>): LoadDataParams {
   return { ...defaults, ...overrides } as LoadDataParams;
 }
 
+/** A planned `load-data` node for `dataset`, as key collection sees it. */
+function plannedDataNode(dataset: LoadDataParams['dataset']): ResolvedNode {
+  return {
+    id: 'data',
+    name: 'data',
+    variant: null,
+    type: 'load-data',
+    params: paramsWith({ dataset }),
+    inputs: {},
+  } as unknown as ResolvedNode;
+}
+
 async function runNode(params: LoadDataParams, pipelineDir = repoRoot) {
   const events: NodeEmittedEvent[] = [];
   const context: NodeContext<LoadDataParams> = {
@@ -124,14 +136,7 @@ describe('load-data node', () => {
   it('plans a missing named dataset without downloading it', async () => {
     // No server listens here, so a download attempt would fail the planning.
     const emptyDataDir = await scratch();
-    const node: ResolvedNode = {
-      id: 'data',
-      name: 'data',
-      variant: null,
-      type: 'load-data',
-      params: paramsWith({ dataset: 'ml-latest-small' }),
-      inputs: {},
-    } as unknown as ResolvedNode;
+    const node = plannedDataNode('ml-latest-small');
     const fields = await collectOwnKeyFields(node, loadDataNodeType, {
       dataDir: emptyDataDir,
       pipelineDir: repoRoot,
@@ -151,14 +156,7 @@ describe('load-data node', () => {
     for (const name of ['u.data', 'u.item', 'u.genre']) {
       await writeFile(path.join(dir, 'ml-100k', name), `edited ${name}\n`);
     }
-    const node = {
-      id: 'data',
-      name: 'data',
-      variant: null,
-      type: 'load-data',
-      params: paramsWith({ dataset: 'ml-100k' }),
-      inputs: {},
-    } as unknown as ResolvedNode;
+    const node = plannedDataNode('ml-100k');
     const fields = await collectOwnKeyFields(node, loadDataNodeType, {
       dataDir: dir,
       pipelineDir: repoRoot,

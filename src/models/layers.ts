@@ -69,10 +69,9 @@ export function dropout(
   // object per element, and it keeps one generator for the whole run.
   const keep = 1 - rate;
   // The wasm backend copies a new tensor's values at once, so the mask
-  // can come straight from the kernels' memory; the cpu backend keeps
-  // the array it is given.
-  const mask = tf.getBackend() === 'wasm'
-    ? random.drawMask(x.size, keep, 1 / keep)
-    : random.drawMask(x.size, keep, 1 / keep).slice();
+  // can come straight from the kernels' memory. The cpu backend keeps the
+  // array it is given, so it gets a copy.
+  const drawn = random.drawMask(x.size, keep, 1 / keep);
+  const mask = tf.getBackend() === 'wasm' ? drawn : drawn.slice();
   return tf.mul(x, tf.tensor(mask, x.shape));
 }

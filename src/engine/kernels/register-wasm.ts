@@ -34,6 +34,16 @@ export function heapView(
   return new Float32Array(heap.buffer, offset, size);
 }
 
+/**
+ * Returns a float32 tensor's data without a copy on `wasm`, as a view
+ * valid until the backend's next allocation, and as a copy elsewhere.
+ */
+export function floatData(tensor: tf.Tensor): Float32Array {
+  return tf.getBackend() === 'wasm'
+    ? heapView(tf.backend() as BackendWasm, tensor)
+    : (tensor.dataSync() as Float32Array);
+}
+
 function wasmBatchMatMul(blas: Blas): tf.KernelFunc {
   return (args) => {
     const backend = args.backend as BackendWasm;

@@ -121,11 +121,16 @@ const DISTILL_STATS = 8;
  */
 const SIMD_CHUNK_BYTES = 2 ** 30;
 
+// Rows of the SIMD chunk buffers are whole vectors of four floats.
+function paddedRowLength(items: number): number {
+  return Math.ceil(items / 4) * 4;
+}
+
 /** Returns the most rows per chunk that fit `SIMD_CHUNK_BYTES`. */
 export function simdChunkLimit(
   a: Pick<ItemDistillArrays, 'items' | 'reference'>,
 ): number {
-  const ld = Math.ceil(a.items / 4) * 4;
+  const ld = paddedRowLength(a.items);
   const buffers = a.reference ? 3 : 1;
   const bytesPerRow = ld * 4 * buffers + DISTILL_STATS * 8;
   return Math.max(1, Math.floor(SIMD_CHUNK_BYTES / bytesPerRow));
@@ -135,7 +140,7 @@ function simdPasses(
   simd: SimdKernels, a: ItemDistillArrays, chunk: number,
 ): RowPasses {
   const ref = a.reference;
-  const ld = Math.ceil(a.items / 4) * 4;
+  const ld = paddedRowLength(a.items);
   const bytes = chunk * ld * 4;
   const [z, y, soft, stats] = simd.reserve([
     bytes, ref ? bytes : 0, ref ? bytes : 0, chunk * DISTILL_STATS * 8,

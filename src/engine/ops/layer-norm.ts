@@ -7,8 +7,7 @@
  * `Mean` reductions were the slowest of them.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapView } from '../kernels/register-wasm.js';
+import { floatData } from '../kernels/register-wasm.js';
 import { simdKernels, type SimdKernels } from '../simd/simd-kernels.js';
 
 /**
@@ -37,20 +36,21 @@ export function layerNormLastAxis(
     x.dtype === 'float32' && width > 0;
   if (!plainArrays) return composedLayerNorm(x, gamma, beta, epsilon);
 
-  // On wasm with the SIMD kernels, operands are read from the wasm heap
-  // and results copied from the kernels' memory: four full-size copies
-  // and three allocations fewer per pass than through plain arrays.
-  const simd = backend === 'wasm' && width % 4 === 0 ? simdKernels() : undefined;
-  const read = (t: tf.Tensor) => simd
-    ? heapView(tf.backend() as BackendWasm, t)
-    : t.dataSync() as Float32Array;
+  // On wasm, operands are read in the wasm heap, and with the SIMD
+  // kernels the results are copied straight from their memory: four
+  // full-size copies and three allocations fewer per pass. Neither pass
+  // allocates a tensor before it has read its operands.
+  const simd = backend === 'wasm' ? simdForWidth(width) : undefined;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, g, b, save] = args as [
       tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc,
     ];
+    const [xValues, gammaValues, betaValues] = [input, g, b]
+      .map(floatData) as [Float32Array, Float32Array, Float32Array];
     const forward = simd
-      ? simdForward(simd, read(input), read(g), read(b), width, epsilon, false)
-      : layerNormForward(read(input), read(g), read(b), width, epsilon);
+      ? simdForward(simd, xValues, gammaValues, betaValues, width, epsilon,
+        false)
+      : layerNormForward(xValues, gammaValues, betaValues, width, epsilon);
     const normalised = tf.tensor(forward.normalised, input.shape);
     const inverseStd = tf.tensor1d(forward.inverseStd);
     const value = tf.tensor(forward.output, input.shape);
@@ -62,7 +62,9 @@ export function layerNormLastAxis(
           tf.Tensor, tf.Tensor1D, tf.Tensor1D,
         ];
         const operands = [dy, savedNormalised, savedInverseStd, savedGamma]
-          .map(read) as [Float32Array, Float32Array, Float32Array, Float32Array];
+          .map(floatData) as [
+            Float32Array, Float32Array, Float32Array, Float32Array,
+          ];
         const grads = simd
           ? simdBackward(simd, ...operands, width, false)
           : layerNormBackward(...operands, width);
@@ -111,7 +113,7 @@ export function layerNormForward(
   width: number,
   epsilon: number,
 ): LayerNormForward {
-  const simd = width % 4 === 0 ? simdKernels() : undefined;
+  const simd = simdForWidth(width);
   if (simd) return simdForward(simd, x, gamma, beta, width, epsilon);
   const rows = x.length / width;
   const output = new Float32Array(x.length);
@@ -158,7 +160,7 @@ export function layerNormBackward(
   gamma: Float32Array,
   width: number,
 ): LayerNormGrads {
-  const simd = width % 4 === 0 ? simdKernels() : undefined;
+  const simd = simdForWidth(width);
   if (simd) return simdBackward(simd, dy, normalised, inverseStd, gamma, width);
   const rows = dy.length / width;
   const input = new Float32Array(dy.length);
@@ -191,6 +193,11 @@ export function layerNormBackward(
     gamma: Float32Array.from(gammaGrad),
     beta: Float32Array.from(betaGrad),
   };
+}
+
+// The SIMD kernels take rows of whole vectors, four floats each.
+function simdForWidth(width: number): SimdKernels | undefined {
+  return width % 4 === 0 ? simdKernels() : undefined;
 }
 
 // NOTE: the SIMD forward pass sums squares in float32, so a row with

@@ -6,9 +6,8 @@
  * per chunk for memory that stays bounded by `chunkRows * items`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Blas } from '../blas/load-blas.js';
-import { heapView } from '../kernels/register-wasm.js';
+import { floatData } from '../kernels/register-wasm.js';
 import { itemDistillLoss } from './item-distill-native.js';
 import {
   itemSoftmaxBackward,
@@ -151,22 +150,19 @@ export function fusedItemSoftmaxLoss(
   if (reference) checkReference(reference, rows, items);
   const blas = nativeBlas!;
 
-  // On wasm, BLAS reads the operands in the wasm heap without copies;
-  // the loss allocates no tensors until it returns, so the views stay
+  // On wasm, BLAS reads the operands in the wasm heap without copies.
+  // The loss allocates no tensors until it returns, so the views stay
   // valid.
-  const read = (t: tf.Tensor) => tf.getBackend() === 'wasm'
-    ? heapView(tf.backend() as BackendWasm, t)
-    : t.dataSync() as Float32Array;
   const loss = tf.customGrad((h, e) => {
     const result = itemDistillLoss(blas, {
-      hidden: read(h as tf.Tensor),
-      table: read(e as tf.Tensor),
+      hidden: floatData(h as tf.Tensor),
+      table: floatData(e as tf.Tensor),
       targets: targets.dataSync() as Int32Array,
       rows, items, dim,
       crossEntropyWeight: options.crossEntropyWeight,
       reference: reference && {
-        hidden: read(reference.hidden),
-        table: read(reference.table),
+        hidden: floatData(reference.hidden),
+        table: floatData(reference.table),
         refDim: reference.hidden.shape[1],
         weight: reference.weight,
         temperature: reference.temperature,
