@@ -75,8 +75,8 @@ describe('compare and report commands', () => {
   });
 
   it('compare and report accept --set without --metric', async () => {
-    // The fixture's runs have no overrides, so the filter matches none;
-    // before, Commander's first call of the collector crashed instead.
+    // The fixture's runs have no overrides, so the filter matches none.
+    // Before the fix, Commander's first call of the collector crashed.
     for (const command of [compareCommand, reportCommand]) {
       const { io } = fakeIo();
       const error = await parse(command(io), [

@@ -53,7 +53,7 @@ afterEach(() => {
 });
 
 describe('the compiled kernels', () => {
-  test('kernels.wasm is the output of the kernel text (run `npm run build:wasm`)', async () => {
+  test('kernels.wasm matches the kernel text', async () => {
     const compiled = await compileKernels();
     expect(Buffer.from(readFileSync(KERNELS_WASM)).equals(Buffer.from(compiled))).toBe(true);
   });
@@ -67,7 +67,7 @@ describe('the compiled kernels', () => {
     expect(Array.from(simd.f32(offset, 4))).toEqual([1, 2, 3, 4]);
   });
 
-  test('load here, and DISTILLERY_SIMD=off switches them off with a reason', () => {
+  test('DISTILLERY_SIMD=off switches them off', () => {
     expect(simdKernels()).toBeDefined();
     expect(simdUnavailableReason()).toBeUndefined();
     withSimd(false, () => {
@@ -78,9 +78,9 @@ describe('the compiled kernels', () => {
 });
 
 describe('softmaxRows', () => {
-  // One row per case, stride 12 floats for 9 items: the last vector is
-  // partial and the padding holds values that must be ignored.
-  test('writes exp(z - max) and the row sum, ignoring the padding', () => {
+  // One row per case, stride 12 floats for 9 items. The last vector is
+  // partial, and the padding contains values to ignore.
+  test('writes exponentials and row sums', () => {
     const simd = simdKernels()!;
     const items = 9;
     const ld = 12;
@@ -232,7 +232,7 @@ describe('Prng.fillMask in the SIMD kernels', () => {
 });
 
 describe('Prng.drawMask', () => {
-  test('equals fillMask and advances the state the same way', () => {
+  test('matches fillMask and its state', () => {
     const viaFill = new Prng(7);
     const filled = new Float32Array(333);
     viaFill.fillMask(filled, 0.8, 1.25);
@@ -242,7 +242,7 @@ describe('Prng.drawMask', () => {
     expect(viaDraw.state()).toEqual(viaFill.state());
   });
 
-  test('without the kernels returns the scalar stream', () => {
+  test('matches the scalar stream', () => {
     const expected = Array.from(new Prng(3).drawMask(50, 0.5, 2));
     const scalar = withSimd(false, () => Array.from(new Prng(3).drawMask(50, 0.5, 2)));
     expect(scalar).toEqual(expected);
@@ -252,12 +252,12 @@ describe('Prng.drawMask', () => {
 describe('simdChunkLimit', () => {
   const reference = { hidden: new Float32Array(0), table: new Float32Array(0), refDim: 1, weight: 1, temperature: 2 };
 
-  test('keeps 1,024-row chunks for the catalogues the pipelines use', () => {
+  test('keeps full chunks for pipeline catalogues', () => {
     expect(simdChunkLimit({ items: 9724 })).toBeGreaterThan(1024);
     expect(simdChunkLimit({ items: 9724, reference })).toBeGreaterThan(1024);
   });
 
-  test('caps a huge catalogue at 1 GiB of chunk buffers', () => {
+  test('caps huge catalogues at 1 GiB', () => {
     // 100,000 items: 400,000 bytes per buffer row, three buffers.
     expect(simdChunkLimit({ items: 100_000, reference })).toBe(Math.floor(2 ** 30 / (100_000 * 12 + 64)));
     expect(simdChunkLimit({ items: 100_000 })).toBe(Math.floor(2 ** 30 / (100_000 * 4 + 64)));

@@ -40,9 +40,9 @@ export async function diagnoseEngine(): Promise<string> {
   }
 
   if (info.backend === 'cpu' || info.backend === 'wasm') {
-    const why = simdUnavailableReason();
-    lines.push(why
-      ? `SIMD row kernels: off (${why}); unset DISTILLERY_SIMD to enable`
+    const reason = simdUnavailableReason();
+    lines.push(reason
+      ? `SIMD row kernels: off (${reason}); unset DISTILLERY_SIMD to enable`
       : 'SIMD row kernels: on (item softmax, LayerNorm, dropout masks)');
   }
 

@@ -19,7 +19,7 @@ export interface ClosedOutputOptions {
 export interface OutputWatch {
   /** Whether the reader is still there. */
   writable(): boolean;
-  /** Settles when the reader goes away; never settles otherwise. */
+  /** A promise that settles when the reader goes away, never otherwise. */
   closed: Promise<void>;
 }
 

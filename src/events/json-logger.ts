@@ -10,7 +10,7 @@ import type { Logger } from './events.js';
 export interface JsonLoggerOptions {
   /** Destination of the lines. Default `process.stdout`. */
   stream?: NodeJS.WritableStream;
-  /** Called when the reader closes the stream; see `watchForClosedOutput`. */
+  /** Called when the reader closes the stream (`watchForClosedOutput`). */
   onClosed?: () => void;
 }
 

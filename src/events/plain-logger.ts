@@ -32,7 +32,7 @@ export interface PlainLoggerOptions {
   verbose?: boolean;
   /** Clock for the progress throttle, in epoch milliseconds. */
   now?: () => number;
-  /** Called when the reader closes the stream; see `watchForClosedOutput`. */
+  /** Called when the reader closes the stream (`watchForClosedOutput`). */
   onClosed?: () => void;
 }
 

@@ -82,7 +82,7 @@ export function selfAttention(
   };
 
   const queries = lastQueryOnly ? lastPosition(x) : x;
-  // q is [batch, heads, queries, headSize]; k and v have seqLen rows.
+  // q is [batch, heads, queries, headSize]. k and v have seqLen rows.
   const q = split(dense(queries, weights.queryKernel, weights.queryBias));
   const k = split(dense(x, weights.keyKernel, weights.keyBias));
   const v = split(dense(x, weights.valueKernel, weights.valueBias));

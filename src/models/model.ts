@@ -276,7 +276,7 @@ export class SequentialModel implements Recommender {
       random,
       lastOnly,
     );
-    // Attention reads every position; the rest of the block works per
+    // Attention reads every position. The rest of the block works per
     // position, so it can start from the last one alone.
     if (lastOnly) x = lastPosition(x);
     x = tf.add(x, dropout(attended, config.dropout, random));

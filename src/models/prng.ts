@@ -76,7 +76,11 @@ export class Prng {
     return simd.f32(out, count);
   }
 
-  private fillMaskScalar(mask: Float32Array, keep: number, scale: number): void {
+  private fillMaskScalar(
+    mask: Float32Array,
+    keep: number,
+    scale: number,
+  ): void {
     // Locals stay int32, which V8 keeps unboxed; the stored words are
     // the same bits as unsigned.
     let s0 = this.s[0] | 0;

@@ -55,7 +55,7 @@ function wasmBatchMatMul(blas: Blas): tf.KernelFunc {
     const { outShape } = planMatMul(problem);
     const out = backend.makeOutput(outShape, 'float32');
     // The views are taken after `makeOutput`, whose allocation may grow
-    // the heap and detach earlier ones; BLAS writes the result in place.
+    // the heap and detach earlier ones. BLAS writes the result in place.
     batchMatMul(blas, problem, heapView(backend, a), heapView(backend, b),
       heapView(backend, out));
     return out;

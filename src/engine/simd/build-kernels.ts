@@ -1,7 +1,7 @@
 /**
  * Compiles the text of kernels-wat.ts into the kernels.wasm that
- * simd-kernels.ts loads. Run with `npm run build:wasm` after editing the
- * kernels; a test checks that the committed binary is this output.
+ * simd-kernels.ts loads. Run it with `npm run build:wasm` after editing
+ * the kernels. A test checks that the committed binary is this output.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +9,8 @@ import { KERNELS_WASM } from './kernel-files.js';
 import { kernelsWat } from './kernels-wat.js';
 
 /**
- * Returns the binary of the kernels. Needs the `wabt` development
- * dependency; throws with the compiler's message on a syntax error.
+ * Returns the binary of the kernels. It needs the `wabt` development
+ * dependency, and throws with the compiler's message on a syntax error.
  */
 export async function compileKernels(): Promise<Uint8Array> {
   const { default: loadWabt } = await import('wabt');
@@ -30,8 +30,8 @@ const runDirectly =
   fileURLToPath(import.meta.url) === process.argv[1];
 if (runDirectly) {
   const binary = await compileKernels().catch((error: Error) => {
-    // wabt's stack trace quotes its whole minified source; the message
-    // alone names the line of the kernel text.
+    // wabt's stack trace quotes its whole minified source, and the
+    // message alone names the line of the kernel text.
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   });

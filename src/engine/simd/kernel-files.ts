@@ -1,4 +1,4 @@
-/** Where the compiled SIMD kernels live. */
+/** The path of the compiled SIMD kernels. */
 import { fileURLToPath } from 'node:url';
 
 /** The compiled module, committed so that running needs no compiler. */

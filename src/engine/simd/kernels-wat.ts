@@ -2,7 +2,7 @@
  * The WebAssembly text of the SIMD row kernels (four float32 lanes): the
  * softmax passes of the full item loss, LayerNorm forward and backward,
  * and the dropout mask. The same loops in JavaScript are scalar and
- * bounds-checked; these run several times faster on one core.
+ * bounds-checked, so these run several times faster on one core.
  *
  * The text is generated because V8 (Node 20) does not inline WebAssembly
  * calls: the exponential is written out in each loop that needs it, and
@@ -19,7 +19,10 @@ import { FIXED_KERNELS } from './fixed-kernels-wat.js';
 const splat = (value: number) =>
   `(v128.const f32x4 ${value} ${value} ${value} ${value})`;
 
-/** Coefficients of p in e^f = 1 + f + f^2 p(f) (Cephes' expf), high first. */
+/**
+ * Coefficients of p in e^f = 1 + f + f^2 p(f), highest degree first: the
+ * float32 exponential of the Cephes library, as Eigen quotes it.
+ */
 const EXP_POLYNOMIAL = [
   1.987569150e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
   1.6666665459e-1, 5.0000001201e-1,
@@ -35,10 +38,11 @@ function expLocals(s: string): string {
 }
 
 /**
- * Statements that set local `out` to e^x for each lane of local `x`,
- * within 2 ulp for x in [-87, 0]; x below -87 counts as -87 (e^-87 is
- * near the smallest normal float) and NaN stays NaN. With x = k ln2 + f,
- * |f| <= ln2 / 2, 2^k is built in the exponent bits.
+ * Returns statements that set local `out` to e^x for each lane of local
+ * `x`, within 3e-7 relative error for x in [-87, 0] (a test checks it).
+ * An x below -87 counts as -87, whose e^x is near the smallest normal
+ * float, and NaN stays NaN. With x = k ln2 + f and |f| <= ln2 / 2, the
+ * factor 2^k is built in the exponent bits.
  */
 function exp(out: string, x: string, s: string): string {
   const [k, ki, f, p] = [`$k${s}`, `$ki${s}`, `$f${s}`, `$p${s}`];
@@ -89,7 +93,8 @@ const sumLanes = (v: string) => `(f64.add
  * current vector: two vectors per iteration while a full pair remains,
  * then single vectors with `$mask` set to the lanes inside the row.
  * `pair(offset, s)` gives the statements for the vector at `$p + offset`
- * with locals of slot `s`; `single()` those for a masked one at `$p`.
+ * with the locals of slot `s`, and `single()` those for a masked vector
+ * at `$p`.
  */
 function rowLoop(
   pair: (offset: number, s: string) => string,

@@ -21,12 +21,12 @@ interface WasmApi {
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi })
   .WebAssembly;
 
-/** A distillation row kernel; see kernels-wat.ts. */
+/** A distillation row kernel, as kernels-wat.ts describes it. */
 export type DistillKernel = (z: number, y: number, soft: number,
   rows: number, items: number, ld: number, inverseT: number,
   ceScale: number, klScale: number, stats: number) => void;
 
-/** The exported functions of kernels.wasm; pointers are byte offsets. */
+/** The exported functions of kernels.wasm. Pointers are byte offsets. */
 export interface KernelExports {
   memory: WasmMemory;
   softmaxRows(z: number, rows: number, items: number, ld: number,
@@ -115,9 +115,13 @@ function load(): SimdKernels | null {
   };
 }
 
-// A WebAssembly memory stops at 4 GiB; a call past that gets advice
+// A WebAssembly memory stops at 4 GiB, so a call past that gets advice
 // instead of the runtime's RangeError.
-function grow(memory: WasmMemory, missingBytes: number, totalBytes: number): void {
+function grow(
+  memory: WasmMemory,
+  missingBytes: number,
+  totalBytes: number,
+): void {
   try {
     memory.grow(Math.ceil(missingBytes / PAGE_BYTES));
   } catch (error) {
